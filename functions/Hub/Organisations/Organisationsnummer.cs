@@ -1,0 +1,83 @@
+namespace Mellanrum.Hub.Organisations;
+
+/// <summary>Swedish organisationsnummer: 10 digits (or 12 with the 16 prefix), Luhn check digit, digits 3-4 at least 20.</summary>
+public static class Organisationsnummer
+{
+    /// <summary>Parses <c>NNNNNN-NNNN</c>, <c>NNNNNNNNNN</c> or the 12-digit forms into the canonical <c>NNNNNN-NNNN</c>.</summary>
+    public static bool TryParse(string? value, out string canonical)
+    {
+        canonical = string.Empty;
+        if (value is null)
+        {
+            return false;
+        }
+
+        Span<char> digits = stackalloc char[12];
+        var count = 0;
+        foreach (var c in value.Trim())
+        {
+            if (c == '-')
+            {
+                continue;
+            }
+
+            if (!char.IsAsciiDigit(c) || count == 12)
+            {
+                return false;
+            }
+
+            digits[count++] = c;
+        }
+
+        if (count == 12 && (digits[0] != '1' || digits[1] != '6'))
+        {
+            return false;
+        }
+
+        if (count is not (10 or 12))
+        {
+            return false;
+        }
+
+        Span<char> ten = digits.Slice(count - 10, 10);
+
+        if ((ten[2] - '0') * 10 + (ten[3] - '0') < 20 || !Luhn.IsValid(ten))
+        {
+            return false;
+        }
+
+        canonical = string.Concat(ten[..6], "-", ten[6..]);
+        return true;
+    }
+}
+
+/// <summary>The Luhn (mod 10) check used by personnummer and organisationsnummer.</summary>
+public static class Luhn
+{
+    public static bool IsValid(ReadOnlySpan<char> digits)
+    {
+        var sum = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var d = digits[i] - '0';
+            if (d is < 0 or > 9)
+            {
+                return false;
+            }
+
+            // Weights 2,1,2,1,... from the left for a 10-digit number.
+            if ((digits.Length - i) % 2 == 0)
+            {
+                d *= 2;
+                if (d > 9)
+                {
+                    d -= 9;
+                }
+            }
+
+            sum += d;
+        }
+
+        return sum % 10 == 0;
+    }
+}

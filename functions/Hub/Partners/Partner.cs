@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace Mellanrum.Hub.Partners;
+
+/// <summary>How a partner receives updates: <c>servicebus</c>, <c>queue</c> or <c>webhook</c> (with its https URL).</summary>
+public sealed record PartnerChannel(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("url")] string? Url = null);
+
+/// <summary>Updates a partner wants beyond its own collaborations; an empty filter set matches nothing extra.</summary>
+public sealed record PartnerFilters(
+    IReadOnlyList<string>? Areas = null,
+    IReadOnlyList<string>? Kinds = null,
+    IReadOnlyList<string>? Organisations = null,
+    IReadOnlyList<string>? Counties = null,
+    IReadOnlyList<string>? Collaborations = null);
+
+/// <summary>Who reads the monthly digest, and in which language (<c>sv</c> by default, or <c>en</c>).</summary>
+public sealed record DigestSettings(IReadOnlyList<string> Recipients, string Language = "sv");
+
+/// <summary>An organisation's registration for receiving: channels, filters, digest recipients.</summary>
+public sealed record Partner(
+    string Id,
+    string Organisation,
+    IReadOnlyList<PartnerChannel> Channels,
+    PartnerFilters Filters,
+    bool IncludeOwn,
+    DigestSettings? Digest);
