@@ -1,0 +1,148 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Normalisation;
+using Mellanrum.Hub.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Mellanrum.Hub.Sources;
+
+/// <summary>A payload that failed, kept with its reasons and raw body so an operator can see it and run it again.</summary>
+public sealed record Rejection(
+    string Id,
+    string SourceId,
+    string Channel,
+    int Status,
+    string Title,
+    IReadOnlyList<InvalidParameter> Reasons,
+    string? ContentType,
+    IReadOnlyDictionary<string, string> Headers,
+    string Body,
+    bool BodyTruncated,
+    DateTimeOffset ReceivedAt,
+    string State,
+    string? UpdateId,
+    DateTimeOffset? RetriedAt);
+
+/// <summary>
+/// Rejections in Table Storage: PartitionKey = source id (or <c>_unattributed</c> for queue messages naming no source),
+/// RowKey = the rejection id, which starts with inverted ticks so a source's rejections list newest first.
+/// </summary>
+public sealed class RejectionStore(HubStorage storage, TimeProvider time, IOptions<HubOptions> options)
+{
+    public const string Unattributed = "_unattributed";
+
+    public async Task<Rejection> AddAsync(
+        string? sourceId,
+        string channel,
+        int status,
+        string title,
+        IReadOnlyList<InvalidParameter> reasons,
+        string? contentType,
+        IReadOnlyDictionary<string, string> headers,
+        ReadOnlyMemory<byte> body,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var id = ReverseChronological.Key(now) + Ids.NewId()[..6];
+        var max = options.Value.Rejections.MaxStoredBodyBytes;
+        var truncated = body.Length > max;
+        var text = Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, max)]);
+        var rejection = new Rejection(id, sourceId ?? Unattributed, channel, status, title, reasons, contentType, headers, text, truncated, now, "open", null, null);
+        var table = await storage.TableAsync(HubStorage.RejectionsTable, cancellationToken);
+        await table.AddEntityAsync(ToEntity(rejection), cancellationToken);
+        return rejection;
+    }
+
+    public async Task<Rejection?> GetAsync(string sourceId, string id, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.RejectionsTable, cancellationToken);
+        var entity = await table.FindAsync<TableEntity>(sourceId, id, cancellationToken);
+        return entity is null ? null : ToRejection(entity);
+    }
+
+    public async Task<IReadOnlyList<Rejection>> ListAsync(string sourceId, int limit, int offset, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.RejectionsTable, cancellationToken);
+        var result = new List<Rejection>(limit);
+        var skipped = 0;
+        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == sourceId, cancellationToken: cancellationToken))
+        {
+            if (skipped++ < offset)
+            {
+                continue;
+            }
+
+            result.Add(ToRejection(entity));
+            if (result.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    public async Task UpdateAsync(Rejection rejection, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.RejectionsTable, cancellationToken);
+        await table.UpsertEntityAsync(ToEntity(rejection), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Deletes rejections older than the retention period; returns how many.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.RejectionsTable, cancellationToken);
+        var cutoff = time.GetUtcNow().AddDays(-options.Value.Rejections.RetentionDays);
+
+        // Row keys are inverted ticks: older rejections have larger keys.
+        var boundary = ReverseChronological.Key(cutoff);
+        var deleted = 0;
+        await foreach (var page in table.QueryAsync<TableEntity>(e => e.RowKey.CompareTo(boundary) > 0, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).AsPages(pageSizeHint: 100))
+        {
+            foreach (var group in page.Values.GroupBy(e => e.PartitionKey))
+            {
+                foreach (var chunk in group.Chunk(100))
+                {
+                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e)), cancellationToken);
+                    deleted += chunk.Length;
+                }
+            }
+        }
+
+        return deleted;
+    }
+
+    private static TableEntity ToEntity(Rejection r) => new(r.SourceId, r.Id)
+    {
+        ["Channel"] = r.Channel,
+        ["Status"] = r.Status,
+        ["Title"] = r.Title,
+        ["Reasons"] = JsonSerializer.Serialize(r.Reasons, HubJson.Options),
+        ["ContentType"] = r.ContentType,
+        ["Headers"] = JsonSerializer.Serialize(r.Headers, HubJson.Options),
+        ["Body"] = r.Body,
+        ["BodyTruncated"] = r.BodyTruncated,
+        ["ReceivedAt"] = r.ReceivedAt,
+        ["State"] = r.State,
+        ["UpdateId"] = r.UpdateId,
+        ["RetriedAt"] = r.RetriedAt,
+    };
+
+    private static Rejection ToRejection(TableEntity e) => new(
+        e.RowKey,
+        e.PartitionKey,
+        e.GetString("Channel") ?? "http",
+        e.GetInt32("Status") ?? 422,
+        e.GetString("Title") ?? string.Empty,
+        JsonSerializer.Deserialize<List<InvalidParameter>>(e.GetString("Reasons") ?? "[]", HubJson.Options) ?? [],
+        e.GetString("ContentType"),
+        JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Headers") ?? "{}", HubJson.Options) ?? [],
+        e.GetString("Body") ?? string.Empty,
+        e.GetBoolean("BodyTruncated") ?? false,
+        e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
+        e.GetString("State") ?? "open",
+        e.GetString("UpdateId"),
+        e.GetDateTimeOffset("RetriedAt"));
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Normalisation;
+using Mellanrum.Hub.Storage;
+
+namespace Mellanrum.Hub.Sources;
+
+/// <summary>Sources in Table Storage: one entity per source, partitioned by its id.</summary>
+public sealed class SourceStore(HubStorage storage)
+{
+    private const string Row = "source";
+
+    public async Task<Source?> GetAsync(string sourceId, CancellationToken cancellationToken = default)
+    {
+        var entity = await (await Table(cancellationToken)).FindAsync<TableEntity>(sourceId, Row, cancellationToken);
+        return entity is null ? null : ToSource(entity);
+    }
+
+    /// <summary>Adds a new source; false when one with the id exists already.</summary>
+    public async Task<bool> TryAddAsync(Source source, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var entity = ToEntity(source);
+        entity["CreatedAt"] = now;
+        entity["UpdatedAt"] = now;
+        try
+        {
+            await (await Table(cancellationToken)).AddEntityAsync(entity, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.IsConflict())
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replaces a source's settings with <paramref name="change"/>, retrying on concurrent writes.</summary>
+    public async Task<Source?> UpdateAsync(string sourceId, Func<Source, Source> change, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var table = await Table(cancellationToken);
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await table.FindAsync<TableEntity>(sourceId, Row, cancellationToken);
+            if (existing is null)
+            {
+                return null;
+            }
+
+            var updated = change(ToSource(existing));
+            var entity = ToEntity(updated);
+            entity["CreatedAt"] = existing.GetDateTimeOffset("CreatedAt");
+            entity["UpdatedAt"] = now;
+            try
+            {
+                await table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                return updated;
+            }
+            catch (RequestFailedException e) when (e.IsPreconditionFailed() && attempt < 10)
+            {
+            }
+        }
+    }
+
+    private Task<TableClient> Table(CancellationToken cancellationToken) => storage.TableAsync(HubStorage.SourcesTable, cancellationToken);
+
+    private static TableEntity ToEntity(Source source) => new(source.Id, Row)
+    {
+        ["Organisation"] = source.Organisation,
+        ["Name"] = source.Name,
+        ["Format"] = source.Format,
+        ["Profile"] = source.Profile is null ? null : JsonSerializer.Serialize(source.Profile, HubJson.Options),
+        ["QueueIngest"] = source.QueueIngest,
+        ["Secrets"] = JsonSerializer.Serialize(source.Secrets, HubJson.Options),
+        ["KeyHash"] = source.KeyHash,
+    };
+
+    private static Source ToSource(TableEntity e) => new(
+        e.PartitionKey,
+        e.GetString("Organisation"),
+        e.GetString("Name"),
+        e.GetString("Format") ?? Source.CanonicalFormat,
+        e.GetString("Profile") is { } profile ? JsonSerializer.Deserialize<MappingProfile>(profile, HubJson.Options) : null,
+        e.GetBoolean("QueueIngest") ?? false,
+        JsonSerializer.Deserialize<List<SourceSecret>>(e.GetString("Secrets") ?? "[]", HubJson.Options) ?? [],
+        e.GetString("KeyHash") ?? string.Empty);
+}

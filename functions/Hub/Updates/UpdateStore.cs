@@ -1,0 +1,287 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mellanrum.Hub.Updates;
+
+/// <summary>The answer of <see cref="UpdateStore.StoreAsync"/>: the update as stored, and whether it was there already.</summary>
+public sealed record StoreResult(NormalisedUpdate Update, bool Duplicate);
+
+/// <summary>What the <c>fanout</c> queue carries: the id of an update whose fan-out is owed.</summary>
+public sealed record FanoutRequested(string UpdateId);
+
+/// <summary>
+/// Updates, the collaboration timeline and collaborations in Table Storage.
+/// <list type="bullet">
+/// <item><c>Updates</c>: PartitionKey = update id (RowKey "u"): point reads, and every update its own partition, so no
+/// partition is hot however busy Sweden gets. The id is derived from (source, idempotency key), so the insert itself is
+/// the idempotency check: of 20 identical posts one insert wins and the others read the winner.</item>
+/// <item><c>Timeline</c>: PartitionKey = collaboration id, RowKey = inverted occurredAt ticks + id: a collaboration's
+/// updates read newest first in one partition range query; one collaboration never sees more writes than one
+/// partition serves (about 2,000/s).</item>
+/// <item><c>Collaborations</c>: PartitionKey = collaboration id; merged with optimistic concurrency (ETag).</item>
+/// <item><c>Outbox</c>: PartitionKey = one of 16 shards of the id, RowKey = update id. Written BEFORE the update, deleted
+/// when its fan-out is done, so every stored update whose fan-out is not finished has an outbox row for the sweep.</item>
+/// </list>
+/// </summary>
+public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<HubOptions> options, ILogger<UpdateStore> logger)
+{
+    public const int OutboxShards = 16;
+    private const string UpdateRow = "u";
+    private const string CollaborationRow = "c";
+
+    public static string OutboxShard(string updateId) =>
+        (updateId[0] % OutboxShards).ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Stores an update durably (a 2xx may be answered after this returns), then records it on its collaboration and
+    /// queues its fan-out. A crash after the insert leaves an outbox row that the sweep completes.
+    /// </summary>
+    public async Task<StoreResult> StoreAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    {
+        var updates = await storage.TableAsync(HubStorage.UpdatesTable, cancellationToken);
+        var outbox = await storage.TableAsync(HubStorage.OutboxTable, cancellationToken);
+
+        // 1. The outbox row first: if we die after the insert below, the sweep still finds the update.
+        var due = time.GetUtcNow() + options.Value.Ingest.FanoutGrace;
+        await outbox.UpsertEntityAsync(new TableEntity(OutboxShard(update.Id), update.Id) { ["DueAt"] = due }, TableUpdateMode.Replace, cancellationToken);
+
+        // 2. The insert is the commit point and the idempotency check.
+        try
+        {
+            await updates.AddEntityAsync(ToEntity(update), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.IsConflict())
+        {
+            var existing = await GetAsync(update.Id, cancellationToken)
+                ?? throw new InvalidOperationException("An update insert conflicted but the update cannot be read.");
+            return new StoreResult(existing, Duplicate: true);
+        }
+
+        logger.LogInformation("Stored update {UpdateId} from {SourceId} in {Collaboration}", update.Id, update.SourceId, update.Collaboration);
+
+        // 3. Everything after the commit point is idempotent and repeated by the sweep when it did not finish.
+        await CompleteAsync(update, cancellationToken);
+        return new StoreResult(update, Duplicate: false);
+    }
+
+    /// <summary>Records a stored update on its timeline and collaboration, then queues its fan-out. Safe to repeat.</summary>
+    public async Task CompleteAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    {
+        var timeline = await storage.TableAsync(HubStorage.TimelineTable, cancellationToken);
+        await timeline.UpsertEntityAsync(
+            new TableEntity(update.Collaboration, TimelineKey(update)) { ["UpdateId"] = update.Id, ["Json"] = JsonSerializer.Serialize(update, HubJson.Options) },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
+        await AssignSequenceAsync(update, cancellationToken);
+
+        var fanout = await storage.QueueAsync(HubStorage.FanoutQueue, cancellationToken);
+        await fanout.SendMessageAsync(JsonSerializer.Serialize(new FanoutRequested(update.Id), HubJson.Options), cancellationToken);
+    }
+
+    public async Task<NormalisedUpdate?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var entity = await FindUpdateEntityAsync(id, cancellationToken);
+        return entity is null ? null : JsonSerializer.Deserialize<NormalisedUpdate>(entity.GetString("Json"), HubJson.Options);
+    }
+
+    public async Task<TableEntity?> FindUpdateEntityAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!IsUpdateId(id))
+        {
+            return null;
+        }
+
+        var updates = await storage.TableAsync(HubStorage.UpdatesTable, cancellationToken);
+        return await updates.FindAsync<TableEntity>(id, UpdateRow, cancellationToken);
+    }
+
+    /// <summary>Merges fan-out bookkeeping onto the update entity.</summary>
+    public async Task MergeUpdateAsync(string id, IDictionary<string, object?> values, CancellationToken cancellationToken)
+    {
+        var updates = await storage.TableAsync(HubStorage.UpdatesTable, cancellationToken);
+        var entity = new TableEntity(id, UpdateRow);
+        foreach (var (key, value) in values)
+        {
+            entity[key] = value;
+        }
+
+        await updates.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    public async Task<Collaboration?> GetCollaborationAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsSlug(id))
+        {
+            return null;
+        }
+
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        var entity = await table.FindAsync<TableEntity>(id, CollaborationRow, cancellationToken);
+        return entity is null ? null : ToCollaboration(entity);
+    }
+
+    /// <summary>Collaborations, newest activity first. Reads the table once (a few thousand rows at Sweden's scale).</summary>
+    public async Task<(IReadOnlyList<Collaboration> Items, int Total)> ListCollaborationsAsync(string? area, string? participant, int limit, int offset, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        var filter = area is null ? null : TableClient.CreateQueryFilter($"Area eq {area}");
+        var all = new List<Collaboration>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var collaboration = ToCollaboration(entity);
+            if (participant is null || collaboration.Participants.Contains(participant))
+            {
+                all.Add(collaboration);
+            }
+        }
+
+        var page = all.OrderByDescending(c => c.LastActivity).ThenBy(c => c.Id, StringComparer.Ordinal).Skip(offset).Take(limit).ToArray();
+        return (page, all.Count);
+    }
+
+    /// <summary>Every collaboration, streamed (for routing and the digest).</summary>
+    public async IAsyncEnumerable<Collaboration> AllCollaborationsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            yield return ToCollaboration(entity);
+        }
+    }
+
+    /// <summary>A collaboration's updates, newest first.</summary>
+    public async Task<IReadOnlyList<NormalisedUpdate>> ListTimelineAsync(string collaboration, int limit, int offset, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.TimelineTable, cancellationToken);
+        var result = new List<NormalisedUpdate>(limit);
+        var skipped = 0;
+        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == collaboration, maxPerPage: Math.Min(1000, offset + limit), cancellationToken: cancellationToken))
+        {
+            if (skipped++ < offset)
+            {
+                continue;
+            }
+
+            result.Add(JsonSerializer.Deserialize<NormalisedUpdate>(entity.GetString("Json"), HubJson.Options)!);
+            if (result.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    public static bool IsUpdateId(string id) => id.Length == 26 && id.All(c => c is (>= 'a' and <= 'z') or (>= '2' and <= '7'));
+
+    private static string TimelineKey(NormalisedUpdate update) => ReverseChronological.Key(update.OccurredAt) + "-" + update.Id;
+
+    /// <summary>
+    /// Gives the update its place in its collaboration: the next sequence number, and the collaboration's current
+    /// title, status and participants. Done once per update (the sequence is kept on the update); concurrent updates
+    /// to one collaboration retry on the ETag. A crash between the two writes may leave a gap in the sequence, never a repeat.
+    /// </summary>
+    private async Task AssignSequenceAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    {
+        var updateEntity = await FindUpdateEntityAsync(update.Id, cancellationToken);
+        if (updateEntity?.GetInt64("Sequence") is not null)
+        {
+            return;
+        }
+
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await table.FindAsync<TableEntity>(update.Collaboration, CollaborationRow, cancellationToken);
+            var entity = existing ?? new TableEntity(update.Collaboration, CollaborationRow)
+            {
+                ["Title"] = update.Title,
+                ["FirstActivity"] = update.OccurredAt,
+                ["LastActivity"] = update.OccurredAt,
+                ["Participants"] = "[]",
+                ["UpdateCount"] = 0,
+                ["LastSequence"] = 0L,
+            };
+
+            var latest = existing is null || update.OccurredAt >= entity.GetDateTimeOffset("LastActivity");
+            if (latest)
+            {
+                entity["Title"] = update.Title;
+                entity["LastActivity"] = update.OccurredAt;
+                if (update.Status is not null)
+                {
+                    entity["Status"] = update.Status;
+                }
+
+                if (update.Area is not null)
+                {
+                    entity["Area"] = update.Area;
+                }
+            }
+            else
+            {
+                entity["Status"] ??= update.Status;
+                entity["Area"] ??= update.Area;
+            }
+
+            if (update.OccurredAt < entity.GetDateTimeOffset("FirstActivity"))
+            {
+                entity["FirstActivity"] = update.OccurredAt;
+            }
+
+            var participants = JsonSerializer.Deserialize<List<string>>(entity.GetString("Participants")) ?? [];
+            entity["Participants"] = JsonSerializer.Serialize(participants.Union(update.Participants).Order(StringComparer.Ordinal));
+            entity["UpdateCount"] = (entity.GetInt32("UpdateCount") ?? 0) + 1;
+            var sequence = (entity.GetInt64("LastSequence") ?? 0) + 1;
+            entity["LastSequence"] = sequence;
+
+            try
+            {
+                if (existing is null)
+                {
+                    await table.AddEntityAsync(entity, cancellationToken);
+                }
+                else
+                {
+                    await table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                await MergeUpdateAsync(update.Id, new Dictionary<string, object?> { ["Sequence"] = sequence }, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when ((e.IsConflict() || e.IsPreconditionFailed()) && attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + attempt * 10)), time, cancellationToken);
+            }
+        }
+    }
+
+    private static TableEntity ToEntity(NormalisedUpdate update) => new(update.Id, UpdateRow)
+    {
+        ["Json"] = JsonSerializer.Serialize(update, HubJson.Options),
+        ["SourceId"] = update.SourceId,
+        ["Organisation"] = update.Organisation,
+        ["Collaboration"] = update.Collaboration,
+        ["Kind"] = update.Kind,
+        ["OccurredAt"] = update.OccurredAt,
+        ["ReceivedAt"] = update.ReceivedAt,
+        ["FanoutState"] = "pending",
+    };
+
+    private static Collaboration ToCollaboration(TableEntity e) => new(
+        e.PartitionKey,
+        e.GetString("Title") ?? string.Empty,
+        e.GetString("Area"),
+        e.GetString("Status"),
+        JsonSerializer.Deserialize<List<string>>(e.GetString("Participants") ?? "[]") ?? [],
+        e.GetDateTimeOffset("FirstActivity") ?? DateTimeOffset.MinValue,
+        e.GetDateTimeOffset("LastActivity") ?? DateTimeOffset.MinValue,
+        e.GetInt32("UpdateCount") ?? 0);
+}
