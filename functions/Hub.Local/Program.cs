@@ -1,3 +1,6 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using Mellanrum.Hub.Local;
+
+var app = await HubLocalHost.BuildAsync(args);
+await app.StartAsync();
+HubLocalHost.PrintBanner(app, Console.Out);
+await app.WaitForShutdownAsync();

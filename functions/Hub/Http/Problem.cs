@@ -55,7 +55,8 @@ public sealed class Problem(int status, string title, string detail, IReadOnlyLi
             response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        await using var writer = new Utf8JsonWriter(response.Body, new JsonWriterOptions { Encoder = HubJson.Options.Encoder });
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = HubJson.Options.Encoder });
         writer.WriteStartObject();
         writer.WriteString("type", $"https://mellanrum.se/problems/{status}");
         writer.WriteString("title", title);
@@ -69,5 +70,7 @@ public sealed class Problem(int status, string title, string detail, IReadOnlyLi
 
         writer.WriteEndObject();
         await writer.FlushAsync(httpContext.RequestAborted);
+        response.ContentLength = buffer.WrittenCount;
+        await response.Body.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted);
     }
 }

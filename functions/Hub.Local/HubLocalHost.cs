@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using Azure.Storage.Queues;
+using Mellanrum.Hub.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Mellanrum.Hub.Local;
+
+/// <summary>
+/// Hosts Hub.Functions' function classes on one machine: every HTTP function on Kestrel under the <c>host.json</c> route
+/// prefix, every queue function on a poller, every timer on its schedule; all read from the attributes.
+/// </summary>
+public static class HubLocalHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <summary>The settings the triggers' <c>%...%</c> expressions name, as the Bicep template sets them in Azure.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> DefaultSettings = new Dictionary<string, string?>
+    {
+        ["HubInboundQueue"] = "inbound-updates",
+        ["HubFanoutQueue"] = "fanout",
+        ["HubDeliveriesQueue"] = "deliveries",
+        ["HubFanoutSweepSchedule"] = "0 */2 * * * *",
+        ["HubRejectionSweepSchedule"] = "0 30 2 * * *",
+        ["HubDigestSchedule"] = "0 0 5,6 1 * *",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Azure"] = "Warning",
+        // Locally the key ring sits unencrypted in Azurite; in Azure the storage account encrypts it at rest (README, "Secrets").
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+    };
+
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = DefaultSettings });
+        configure?.Invoke(builder);
+
+        if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // Storage: AzureWebJobsStorage when set, else Azurite from the repository's npm install, data under .hub/.
+        var storageSection = builder.Configuration.GetSection(StorageClients.Setting);
+        if (string.IsNullOrEmpty(storageSection.Value) && !storageSection.GetChildren().Any())
+        {
+            var azurite = await AzuriteProcess.StartAsync(AzuriteProcess.FindRepositoryRoot(), Path.Combine(DataFolder(), "azurite"), 10000, 10001, 10002);
+            builder.Configuration[StorageClients.Setting] = azurite.ConnectionString;
+
+            // Registered first so that it stops last, after every poller and timer.
+            builder.Services.AddHostedService(_ => new AzuriteLifetime(azurite));
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["Hub:AdminKey"]))
+        {
+            builder.Configuration["Hub:AdminKey"] = LocalAdminKey();
+        }
+
+        builder.Services.AddHub(builder.Configuration);
+        builder.Services.AddSingleton<FunctionInvoker>();
+
+        var functions = FunctionCatalog.Load();
+        var hostJson = HostJson.Load();
+        builder.Services.AddSingleton(new ServedFunctions(functions, hostJson));
+        foreach (var function in functions)
+        {
+            switch (function.Trigger)
+            {
+                case Trigger.Queue queue:
+                    builder.Services.AddSingleton<IHostedService>(sp => new QueueListener(
+                        function,
+                        FunctionCatalog.Resolve(queue.QueueName, builder.Configuration),
+                        sp.GetRequiredService<QueueServiceClient>(),
+                        hostJson.Queues,
+                        sp.GetRequiredService<FunctionInvoker>(),
+                        sp.GetRequiredService<ILogger<QueueListener>>()));
+                    break;
+                case Trigger.Timer timer:
+                    builder.Services.AddSingleton<IHostedService>(sp => new TimerRunner(
+                        function,
+                        FunctionCatalog.Resolve(timer.Schedule, builder.Configuration),
+                        sp.GetRequiredService<FunctionInvoker>(),
+                        sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<ILogger<TimerRunner>>()));
+                    break;
+            }
+        }
+
+        var app = builder.Build();
+        foreach (var function in functions)
+        {
+            if (function.Trigger is Trigger.Http http)
+            {
+                app.MapMethods($"/{hostJson.RoutePrefix}/{http.Route}", http.Methods.Select(m => m.ToUpperInvariant()), context => InvokeHttpAsync(function, context))
+                    .WithName(function.Name);
+            }
+        }
+
+        return app;
+    }
+
+    /// <summary>The first thing a person sees: where the hub listens and a request to try.</summary>
+    public static void PrintBanner(WebApplication app, TextWriter output)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? DefaultUrl;
+        var served = app.Services.GetRequiredService<ServedFunctions>();
+        var keyFile = Path.Combine(".hub", "admin-key");
+        output.WriteLine();
+        output.WriteLine($"Mellanrum hub listening on {address}/api/v1 ({served.Functions.Count} functions: {served.Functions.Count(f => f.Trigger is Trigger.Http)} HTTP, {served.Functions.Count(f => f.Trigger is Trigger.Queue)} queue, {served.Functions.Count(f => f.Trigger is Trigger.Timer)} timer)");
+        output.WriteLine("Try:");
+        output.WriteLine($"  curl {address}/api/v1/health");
+        output.WriteLine("Register a source (the admin key is Hub__AdminKey, or the local one in " + keyFile + "):");
+        output.WriteLine($"  curl -X PUT {address}/api/v1/admin/sources/nacka-diarium -H \"Authorization: Bearer $(cat {keyFile})\" \\");
+        output.WriteLine("       -H 'Content-Type: application/json' -d '{\"organisation\":\"0182\",\"name\":\"Nacka diarium\"}'");
+        output.WriteLine("Press Ctrl-C to stop (Azurite stops with it).");
+        output.WriteLine();
+    }
+
+    private static async Task InvokeHttpAsync(FunctionDescriptor function, HttpContext context)
+    {
+        var invoker = context.RequestServices.GetRequiredService<FunctionInvoker>();
+        var bindingData = context.Request.RouteValues.ToDictionary(v => v.Key, v => (object?)v.Value?.ToString(), StringComparer.OrdinalIgnoreCase);
+        var result = await invoker.InvokeAsync(function, context.Request, bindingData, context.RequestAborted);
+        switch (result)
+        {
+            case IResult httpResult:
+                await httpResult.ExecuteAsync(context);
+                break;
+            case null:
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                break;
+            default:
+                throw new InvalidOperationException($"Function {function.Name} returned {result.GetType().Name}; HTTP functions return IResult.");
+        }
+    }
+
+    /// <summary>Without Hub__AdminKey, a random key kept in .hub/admin-key (not in the repository, not in a log).</summary>
+    private static string LocalAdminKey()
+    {
+        var file = Path.Combine(DataFolder(), "admin-key");
+        if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: >= 16 } existing)
+        {
+            return existing;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        File.WriteAllText(file, key);
+        return key;
+    }
+
+    /// <summary>The local data folder: <c>.hub/</c> at the repository root (or the working directory outside a clone).</summary>
+    public static string DataFolder()
+    {
+        try
+        {
+            return Path.Combine(AzuriteProcess.FindRepositoryRoot(), ".hub");
+        }
+        catch (InvalidOperationException)
+        {
+            return Path.Combine(Directory.GetCurrentDirectory(), ".hub");
+        }
+    }
+
+    private sealed class AzuriteLifetime(AzuriteProcess azurite) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task StopAsync(CancellationToken cancellationToken) => await azurite.DisposeAsync();
+    }
+}
+
+/// <summary>What this Hub.Local instance serves, for the parity test and the banner.</summary>
+public sealed record ServedFunctions(IReadOnlyList<FunctionDescriptor> Functions, HostJson HostJson);

@@ -1,0 +1,86 @@
+using System.Text;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+
+namespace Mellanrum.Hub.Local;
+
+/// <summary>
+/// Runs one queue-triggered function as the Functions host does, from <c>host.json</c>: batches of <c>batchSize</c>
+/// processed in parallel, polling backing off up to <c>maxPollingInterval</c>, a failed message made visible again after
+/// <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c> attempts moved to <c>&lt;queue&gt;-poison</c>.
+/// </summary>
+public sealed class QueueListener(
+    FunctionDescriptor function,
+    string queueName,
+    QueueServiceClient queues,
+    QueueSettings settings,
+    FunctionInvoker invoker,
+    ILogger<QueueListener> logger) : BackgroundService
+{
+    public string QueueName => queueName;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = queues.GetQueueClient(queueName);
+        var poison = queues.GetQueueClient(queueName + "-poison");
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(settings.BatchSize, settings.VisibilityTimeout + TimeSpan.FromMinutes(5), stoppingToken);
+                if (messages.Length == 0)
+                {
+                    await Task.Delay(delay, stoppingToken);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                    continue;
+                }
+
+                delay = TimeSpan.FromMilliseconds(100);
+                await Task.WhenAll(messages.Select(m => ProcessAsync(queue, poison, m, stoppingToken)));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException)
+            {
+                logger.LogWarning("Polling queue {Queue} failed ({Error}); trying again", queueName, e.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+    }
+
+    private async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var text = settings.MessageEncoding.Equals("base64", StringComparison.OrdinalIgnoreCase)
+                ? Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText))
+                : message.MessageText;
+            await invoker.InvokeAsync(function, text, new Dictionary<string, object?> { ["DequeueCount"] = message.DequeueCount, ["Id"] = message.MessageId }, stoppingToken);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            if (message.DequeueCount >= settings.MaxDequeueCount)
+            {
+                logger.LogError(e, "Function {Function} failed on message {MessageId} {Attempts} times; moving it to {Queue}-poison", function.Name, message.MessageId, message.DequeueCount, queueName);
+                await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+                await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            }
+            else
+            {
+                logger.LogWarning(e, "Function {Function} failed on message {MessageId} (attempt {Attempt}); retrying after {Delay}", function.Name, message.MessageId, message.DequeueCount, settings.VisibilityTimeout);
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the message becomes visible again by itself.
+        }
+    }
+}
