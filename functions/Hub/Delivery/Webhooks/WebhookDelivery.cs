@@ -1,0 +1,20 @@
+using System.Text;
+
+namespace Mellanrum.Hub.Delivery.Webhooks;
+
+/// <summary>
+/// One webhook delivery to send: <paramref name="WebhookId"/> is the <c>webhook-id</c> header (the update id, the
+/// same on every attempt so that the partner can drop duplicates), <paramref name="Body"/> the CloudEvents
+/// structured JSON (UTF-8), <paramref name="Secret"/> the partner's <c>whsec_</c> signing secret.
+/// <see cref="ToString"/> shows neither the secret nor the body.
+/// </summary>
+public sealed record WebhookDelivery(string PartnerId, string WebhookId, string Url, string Secret, ReadOnlyMemory<byte> Body)
+{
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("PartnerId = ").Append(PartnerId)
+            .Append(", WebhookId = ").Append(WebhookId)
+            .Append(", Body = ").Append(Body.Length).Append(" bytes");
+        return true;
+    }
+}

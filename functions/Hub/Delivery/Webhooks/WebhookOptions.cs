@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Mellanrum.Hub.Delivery.Webhooks;
+
+/// <summary>Settings for outbound webhook delivery, bound from <c>Hub:Webhooks</c>.</summary>
+public sealed class WebhookOptions
+{
+    public const string SectionName = "Hub:Webhooks";
+
+    /// <summary>
+    /// Local development only: permits <c>http</c> URLs and private, loopback, link-local, unique-local and CGNAT
+    /// addresses. Multicast, unspecified, broadcast and reserved addresses stay refused. Never on in Azure.
+    /// </summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>Total time one delivery attempt may take, connection and response headers included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:02:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Share of failed attempts to one endpoint (within <see cref="CircuitBreakerSamplingDuration"/>) that opens its circuit.</summary>
+    [Range(0.01, 1.0)]
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Attempts to one endpoint needed in the sampling window before its circuit may open (at least 2).</summary>
+    [Range(2, 10_000)]
+    public int CircuitBreakerMinimumThroughput { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long an open circuit refuses attempts to its endpoint before letting one through.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Mellanrum.Hub.Delivery.Webhooks;
+
+public static class WebhookServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="WebhookSender"/>, <see cref="WebhookTargetValidator"/>, <see cref="WebhookRetrySchedule"/>
+    /// and the named HttpClient <see cref="WebhookPipelines.ClientName"/>: address-pinned connections, no redirects,
+    /// no proxy, and the <see cref="WebhookPipelines.DeliveryPipeline"/> resilience handler (a circuit breaker around
+    /// a timeout, one pipeline per endpoint authority, no retry). Options from <c>Hub:Webhooks</c>, validated at start.
+    /// </summary>
+    public static IServiceCollection AddHubWebhookClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<WebhookOptions>()
+            .Bind(configuration.GetSection(WebhookOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(WebhookAddressResolver.System);
+        services.TryAddSingleton<WebhookTargetValidator>();
+        services.TryAddSingleton(sp => new WebhookRetrySchedule(sp.GetRequiredService<TimeProvider>(), Random.Shared));
+        services.TryAddSingleton<WebhookSender>();
+
+        services.AddHttpClient(WebhookPipelines.ClientName, static (sp, client) =>
+            {
+                // The pipeline's timeout decides; this is only a backstop.
+                client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout + TimeSpan.FromSeconds(5);
+            })
+            .ConfigurePrimaryHttpMessageHandler(static sp => WebhookConnector.CreateHandler(
+                sp.GetRequiredService<WebhookTargetValidator>(), sp.GetRequiredService<WebhookAddressResolver>()))
+            .AddResilienceHandler(WebhookPipelines.DeliveryPipeline, static (builder, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value;
+
+                // Outer to inner: the breaker sees the timeout's TimeoutRejectedException as a failure.
+                builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = options.CircuitBreakerFailureRatio,
+                    MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                    SamplingDuration = options.CircuitBreakerSamplingDuration,
+                    BreakDuration = options.CircuitBreakerBreakDuration,
+                });
+                builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.Timeout });
+            })
+            .SelectPipelineByAuthority();
+
+        return services;
+    }
+}

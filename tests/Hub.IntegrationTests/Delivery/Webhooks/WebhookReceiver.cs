@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
+
+namespace Mellanrum.Hub.IntegrationTests.Delivery.Webhooks;
+
+/// <summary>One webhook request as the receiver saw it; <see cref="SignatureValid"/> checked with StandardWebhooks.</summary>
+internal sealed record ReceivedWebhook(string Path, string? WebhookId, bool SignatureValid, string? Host, string? ContentType);
+
+/// <summary>
+/// A real Kestrel webhook receiver on 127.0.0.1 (a free port) that verifies every request with
+/// <see cref="StandardWebhook.Verify"/>. Paths: /ok 200, /error 500, /slow (answers after 30 s), /throttle 429 with
+/// Retry-After 7, /gone 410, /redirect 302 to /ok, /hang (answers only when <see cref="ReleaseHanging"/> is called).
+/// </summary>
+internal sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource hangingArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int hangingCount;
+
+    private WebhookReceiver(WebApplication app, string secret)
+    {
+        this.app = app;
+        var webhook = new StandardWebhook(secret);
+        app.Use(async (context, next) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            bool valid;
+            try
+            {
+                webhook.Verify(body, context.Request.Headers);
+                valid = true;
+            }
+            catch (WebhookVerificationException)
+            {
+                valid = false;
+            }
+
+            Received.Enqueue(new ReceivedWebhook(
+                context.Request.Path, context.Request.Headers["webhook-id"], valid, context.Request.Host.Value, context.Request.ContentType));
+            await next(context);
+        });
+        app.MapPost("/ok", () => Results.Ok());
+        app.MapPost("/error", () => Results.StatusCode(500));
+        app.MapPost("/gone", () => Results.StatusCode(410));
+        app.MapPost("/redirect", () => Results.Redirect("/ok"));
+        app.MapPost("/throttle", (HttpContext context) =>
+        {
+            context.Response.Headers.RetryAfter = "7";
+            return Results.StatusCode(429);
+        });
+        app.MapPost("/slow", async (HttpContext context) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+            return Results.Ok();
+        });
+        app.MapPost("/hang", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref hangingCount);
+            hangingArrived.TrySetResult();
+            await release.Task.WaitAsync(context.RequestAborted);
+            return Results.Ok();
+        });
+    }
+
+    public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public int Port => BaseAddress.Port;
+
+    /// <summary>Requests that reached /hang so far.</summary>
+    public int HangingCount => Volatile.Read(ref hangingCount);
+
+    /// <summary>Completes when the first request reaches /hang.</summary>
+    public Task HangingArrived => hangingArrived.Task;
+
+    public static async Task<WebhookReceiver> StartAsync(string secret)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var receiver = new WebhookReceiver(builder.Build(), secret);
+        await receiver.app.StartAsync();
+        var address = receiver.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+            .Addresses.Single();
+        receiver.BaseAddress = new Uri(address);
+        return receiver;
+    }
+
+    public string Url(string path) => new Uri(BaseAddress, path).ToString();
+
+    public void ReleaseHanging() => release.TrySetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        release.TrySetResult();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await app.StopAsync(stop.Token);
+        await app.DisposeAsync();
+    }
+}
