@@ -1,8 +1,4 @@
-using Mellanrum.Hub.Hosting;
-using Microsoft.Azure.Functions.Worker.Builder;
+using Mellanrum.Hub.Functions;
 using Microsoft.Extensions.Hosting;
 
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
-builder.Services.AddHub(builder.Configuration);
-builder.Build().Run();
+FunctionsHost.Build(args).Run();

@@ -17,7 +17,7 @@ public static class BodyReader
         var buffer = new ArrayBufferWriter<byte>(request.ContentLength is { } length and > 0 ? (int)length : 4096);
         while (true)
         {
-            var span = buffer.GetMemory(8192);
+            var span = buffer.GetMemory(8192)[..8192];
             var read = await request.Body.ReadAsync(span, cancellationToken);
             if (read == 0)
             {

@@ -218,10 +218,7 @@ public sealed class IngestService(
             var result = normaliser.Normalise(payload.Update, new NormalisationContext(source.Id, source.Organisation, source.Format == Source.ProfileFormat ? source.Profile : null, now));
             if (result.IsValid)
             {
-                var key = result.Update!.ExternalId
-                    ?? payload.CloudEventId
-                    ?? headers.GetValueOrDefault("webhook-id")
-                    ?? headers.GetValueOrDefault("idempotency-key");
+                var key = IdempotencyKey.Select(result.Update!.ExternalId, payload.CloudEventId, headers.GetValueOrDefault("webhook-id"), headers.GetValueOrDefault("idempotency-key"));
                 var id = key is null ? Ids.NewId() : Ids.Deterministic(source.Id, key);
                 var stored = await updates.StoreAsync(NormalisedUpdate.Create(id, source.Id, source.Organisation, result.Update, now), cancellationToken);
                 return new IngestOutcome.Stored(stored.Update, stored.Duplicate);
