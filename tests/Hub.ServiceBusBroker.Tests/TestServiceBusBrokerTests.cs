@@ -272,6 +272,26 @@ public sealed class TestServiceBusBrokerTests
         Assert.Equal(0, broker.CountActive(Queue));
     }
 
+    [Fact]
+    public async Task ReceiveMessageAsync_SessionWindowLostToFlowControlRace_GuardRestartsDelivery()
+    {
+        await using var broker = await StartWithQueueAsync();
+        await using var client = Client(broker);
+        await using var receiver = client.CreateReceiver(Queue);
+        var receiving = receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(25));
+        while (broker.ConsumersWithCredit(Queue) == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        broker.SimulateFlowControlStall();
+        await SendAsync(client, "after-stall");
+        var message = await receiving.WaitAsync(Bound);
+
+        Assert.Equal("after-stall", message?.MessageId);
+        Assert.True(broker.FlowControlRecoveries >= 1);
+    }
+
     static async Task<TestServiceBusBroker> StartWithQueueAsync()
     {
         var broker = await TestServiceBusBroker.StartAsync();

@@ -40,6 +40,11 @@ internal sealed class BrokerQueue(string name, BrokerQueue? deadLetterQueue, Bro
         get { lock (gate) { return active.Count; } }
     }
 
+    public int ConsumersWithCredit
+    {
+        get { lock (gate) { return consumers.Count(consumer => consumer.Credit > 0); } }
+    }
+
     public IReadOnlyList<BrokerMessage> Snapshot()
     {
         lock (gate)

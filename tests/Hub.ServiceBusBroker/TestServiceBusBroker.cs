@@ -93,6 +93,12 @@ public sealed class TestServiceBusBroker : IAsyncDisposable
     /// <summary>How many messages are in a queue's dead-letter queue.</summary>
     public int CountDeadLettered(string queueName) => Queue(queueName).DeadLetterQueue!.Count;
 
+    /// <summary>Test hook for the flow-control guard's own test.</summary>
+    internal void SimulateFlowControlStall() => guard.CloseOutgoingWindows();
+
+    /// <summary>Test hook: how many consumer links on a queue hold credit.</summary>
+    internal int ConsumersWithCredit(string queueName) => Queue(queueName).ConsumersWithCredit;
+
     public ValueTask DisposeAsync()
     {
         lockTimer.Dispose();
