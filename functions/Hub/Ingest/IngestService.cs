@@ -117,7 +117,8 @@ public sealed class IngestService(
         if (source is null || !source.QueueIngest)
         {
             var reasons = new List<InvalidParameter> { new("sourceId", source is null ? "No such source." : "This source is not registered for queue ingest.", Ids.Echo(sourceId)) };
-            var rejection = await rejections.AddAsync(source is null ? null : sourceId, "queue", 401, "Source not accepted on the queue", reasons, envelope.ContentType, new Dictionary<string, string>(), raw, cancellationToken);
+            // No content type: the whole queue message is kept, and a retry runs it through the queue path again.
+            var rejection = await rejections.AddAsync(source is null ? null : sourceId, "queue", 401, "Source not accepted on the queue", reasons, null, new Dictionary<string, string>(), raw, cancellationToken);
             logger.LogWarning("Kept a queue message for source {SourceId} as rejection {RejectionId}: not a queue source", sourceId, rejection.Id);
             return new IngestOutcome.Refused(Problem.Unauthorized(), rejection);
         }
