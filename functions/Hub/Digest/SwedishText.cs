@@ -16,8 +16,8 @@ public readonly record struct SwedishTerm(string Stem, string Word);
 /// <summary>
 /// Swedish text analysis as Lucene's <see cref="SwedishAnalyzer"/> does it (standard tokenizer, lower case,
 /// Swedish stop words, Snowball Swedish stemmer), with the stemming done per word so that the word as written
-/// is kept for explanations. Two additions for this hub's texts: the suffixes <c>-ning</c>/<c>-ing</c> that
-/// Snowball keeps are dropped (so <c>upphandling</c> and <c>upphandlas</c> meet in <c>upphandl</c>), and words
+/// is kept for explanations. Two additions for this hub's texts: the suffixes <c>-ning</c>/<c>-ing</c>
+/// and the definite <c>-et</c> that Snowball keeps are dropped (so <c>upphandling</c> and <c>upphandlas</c> meet in <c>upphandl</c>), and words
 /// every collaboration text has (<c>kommun</c>, <c>samverkan</c>, <c>projekt</c>, ...) count as stop words.
 /// </summary>
 public static class SwedishText
@@ -77,7 +77,7 @@ public static class SwedishText
         stemmer.SetCurrent(w);
         stemmer.Stem();
         var stem = stemmer.Current;
-        foreach (var suffix in (ReadOnlySpan<string>)["ning", "ing"])
+        foreach (var suffix in (ReadOnlySpan<string>)["ning", "ing", "et"])
         {
             if (stem.EndsWith(suffix, StringComparison.Ordinal) && stem.Length - suffix.Length >= 4)
             {
