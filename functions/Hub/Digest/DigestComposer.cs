@@ -16,7 +16,10 @@ namespace Mellanrum.Hub.Digest;
 /// </summary>
 public sealed class DigestComposer(OrganisationRegistry registry)
 {
-    public const int MaxUpdatesPerCollaboration = 8;
+    public const int MaxUpdatesPerCollaboration = 5;
+
+    /// <summary>Own collaborations shown with their updates; the rest are listed by title (a long email gets clipped).</summary>
+    public const int MaxCollaborations = 10;
 
     public const int MaxNewsItems = 10;
 
@@ -58,9 +61,14 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             NameOf(organisation),
             index.Period.Month,
             DigestLanguage.IsEnglish(partner.Digest?.Language) ? "en" : "sv",
-            sections,
+            sections.Take(MaxCollaborations).ToArray(),
             news,
-            Suggestions(index, own, shown));
+            Suggestions(index, own, shown))
+        {
+            MoreCollaborations = sections.Skip(MaxCollaborations)
+                .Select(s => new DigestCollaborationMention(s.CollaborationId, s.Title, s.Updates.Count + s.MoreUpdates))
+                .ToArray(),
+        };
     }
 
     /// <summary>The display name of an organisation: a municipality's name, otherwise its organisationsnummer.</summary>

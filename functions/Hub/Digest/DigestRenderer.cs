@@ -68,6 +68,15 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
             {
                 CollaborationSection(html, section, words, digest);
             }
+
+            if (digest.MoreCollaborations.Count > 0)
+            {
+                html.Append("<tr><td style=\"padding:14px 24px 4px 24px;").Append(Font).Append(Wrap).Append("font-size:15px;line-height:22px;color:").Append(Ink).Append(";\">")
+                    .Append("<div style=\"font-weight:bold;\">").Append(Encode(words.MoreCollaborations)).Append("</div>");
+                html.AppendJoin("<br>", digest.MoreCollaborations.Select(m =>
+                    Link(CollaborationUrl(m.CollaborationId), m.Title, Accent) + " (" + m.UpdateCount.ToString(CultureInfo.InvariantCulture) + ")"));
+                html.Append("</td></tr>\n");
+            }
         }
 
         if (digest.News.Count > 0)
@@ -213,6 +222,18 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
 
                 text.AppendLine();
             }
+
+            if (digest.MoreCollaborations.Count > 0)
+            {
+                text.AppendLine(words.MoreCollaborations);
+                foreach (var mention in digest.MoreCollaborations)
+                {
+                    text.Append("- ").Append(mention.Title).Append(" (").Append(mention.UpdateCount.ToString(CultureInfo.InvariantCulture)).AppendLine(")");
+                    text.Append("  ").AppendLine(CollaborationUrl(mention.CollaborationId));
+                }
+
+                text.AppendLine();
+            }
         }
 
         if (digest.News.Count > 0)
@@ -255,7 +276,7 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
         text.AppendLine(heading).AppendLine(new string(underline, heading.Length));
 
     private static string Preheader(PartnerDigest digest, Words words) =>
-        string.Format(CultureInfo.InvariantCulture, words.Preheader, digest.Collaborations.Sum(c => c.Updates.Count + c.MoreUpdates), digest.News.Count, digest.Suggestions.Count);
+        string.Format(CultureInfo.InvariantCulture, words.Preheader, digest.Collaborations.Sum(c => c.Updates.Count + c.MoreUpdates) + digest.MoreCollaborations.Sum(m => m.UpdateCount), digest.News.Count, digest.Suggestions.Count);
 
     private static string Reason(DigestNewsItem item, Words words) =>
         string.Join(", ", new[] { item.InArea && item.Area is { } area ? words.Area(area) : null, item.InCounty ? words.InCounty : null }.OfType<string>());
@@ -342,6 +363,7 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
         string BetweenIntro,
         string StatusLabel,
         string More,
+        string MoreCollaborations,
         string New,
         string Call,
         string InCounty,
@@ -367,6 +389,7 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
             "Samverkan på andra håll som liknar er egen – kanske värd ett samtal.",
             "Status",
             "{0} uppdateringar till",
+            "Fler samverkan med nya uppdateringar:",
             "Ny samverkan",
             "Söker partner",
             "i ert län",
@@ -406,6 +429,7 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
             "Work elsewhere that looks like yours – perhaps worth a call.",
             "Status",
             "{0} more updates",
+            "More collaborations with new updates:",
             "New collaboration",
             "Looking for partners",
             "in your county",

@@ -12,7 +12,14 @@ public sealed record PartnerDigest(
     string Language,
     IReadOnlyList<DigestCollaborationSection> Collaborations,
     IReadOnlyList<DigestNewsItem> News,
-    IReadOnlyList<DigestSuggestion> Suggestions);
+    IReadOnlyList<DigestSuggestion> Suggestions)
+{
+    /// <summary>Own collaborations with updates beyond the ones shown in full, listed by title and count only.</summary>
+    public IReadOnlyList<DigestCollaborationMention> MoreCollaborations { get; init; } = [];
+}
+
+/// <summary>An own collaboration listed without its updates (the digest shows the first ones in full).</summary>
+public sealed record DigestCollaborationMention(string CollaborationId, string Title, int UpdateCount);
 
 /// <summary>(a) A collaboration the partner takes part in, with the month's updates, decisions and status changes first.</summary>
 public sealed record DigestCollaborationSection(
