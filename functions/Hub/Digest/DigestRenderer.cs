@@ -174,7 +174,7 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
     }
 
     private void Suggestion(StringBuilder html, DigestSuggestion suggestion, Words words) =>
-        html.Append("<tr><td style=\"padding:10px 24px 6px 24px;").Append(Font).Append(Wrap).Append("\">")
+        html.Append("<tr><td style=\"padding:10px 24px 12px 24px;").Append(Font).Append(Wrap).Append("\">")
             .Append("<div style=\"font-size:16px;line-height:22px;font-weight:bold;\">").Append(Link(CollaborationUrl(suggestion.CollaborationId), suggestion.Title, Ink)).Append("</div>")
             .Append("<div style=\"font-size:13px;line-height:19px;color:").Append(Muted).Append(";\">").Append(Encode(NameList(suggestion.OrganisationNames, words))).Append("</div>")
             .Append("<div style=\"font-size:15px;line-height:21px;color:").Append(Ink).Append(";\">").Append(Encode(Why(suggestion, words))).Append("</div>")
