@@ -1,0 +1,228 @@
+using System.Globalization;
+using Mellanrum.Hub.Organisations;
+using Mellanrum.Hub.Partners;
+using Mellanrum.Hub.Updates;
+
+namespace Mellanrum.Hub.Digest;
+
+/// <summary>
+/// Composes one partner's digest from a <see cref="DigestMonthIndex"/>:
+/// (a) the month's updates in the collaborations the partner's organisation takes part in, grouped by
+/// collaboration, decisions and status changes first; (b) new collaborations and calls for partners in the
+/// partner's areas (<c>filters.areas</c>) or county (its organisation's county and <c>filters.counties</c>),
+/// outside its own collaborations; (c) "I mellanrummet": up to five collaborations elsewhere that read like one
+/// of its own, with the words they share. A month with nothing in (a) or (b) gives no digest (null): suggestions
+/// alone are not worth an email. Updates the partner's organisation sent itself count only with <c>includeOwn</c>.
+/// </summary>
+public sealed class DigestComposer(OrganisationRegistry registry)
+{
+    public const int MaxUpdatesPerCollaboration = 5;
+
+    /// <summary>Own collaborations shown with their updates; the rest are listed by title (a long email gets clipped).</summary>
+    public const int MaxCollaborations = 10;
+
+    public const int MaxNewsItems = 10;
+
+    public const int MaxSuggestions = 5;
+
+    public const int MaxOrganisationNames = 4;
+
+    /// <summary>Likeness results kept per collaboration before the partner's own collaborations are taken out.</summary>
+    private const int LikenessDepth = 30;
+
+    /// <summary>A month's first status counts as a change only when it is one of these (an "active" report is routine).</summary>
+    private static readonly HashSet<string> NotableStatuses = new(["paused", "completed", "cancelled"], StringComparer.Ordinal);
+
+    private static readonly StringComparer SwedishOrder = StringComparer.Create(CultureInfo.GetCultureInfo("sv-SE"), ignoreCase: false);
+
+    private static readonly HashSet<string> HighlightKinds =
+        new(["decision", "collaboration-started", "collaboration-ended"], StringComparer.Ordinal);
+
+    public PartnerDigest? Compose(DigestMonthIndex index, Partner partner)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(partner);
+        var organisation = partner.Organisation;
+        var own = index.ByOrganisation.TryGetValue(organisation, out var list)
+            ? list.ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+
+        var sections = OwnSections(index, partner, own);
+        var news = News(index, partner, own);
+        if (sections.Count == 0 && news.Count == 0)
+        {
+            return null;
+        }
+
+        var shown = news.Select(n => n.CollaborationId).ToHashSet(StringComparer.Ordinal);
+        return new PartnerDigest(
+            partner.Id,
+            organisation,
+            NameOf(organisation),
+            index.Period.Month,
+            DigestLanguage.IsEnglish(partner.Digest?.Language) ? "en" : "sv",
+            sections.Take(MaxCollaborations).ToArray(),
+            news,
+            Suggestions(index, own, shown))
+        {
+            MoreCollaborations = sections.Skip(MaxCollaborations)
+                .Select(s => new DigestCollaborationMention(s.CollaborationId, s.Title, s.Updates.Count + s.MoreUpdates))
+                .ToArray(),
+        };
+    }
+
+    /// <summary>The display name of an organisation: a municipality's name, otherwise its organisationsnummer.</summary>
+    public string NameOf(string organisation) => registry.FindMunicipality(organisation)?.Name ?? organisation;
+
+    private List<DigestCollaborationSection> OwnSections(DigestMonthIndex index, Partner partner, HashSet<string> own)
+    {
+        var sections = new List<(DigestCollaborationSection Section, DateTimeOffset Latest)>();
+        foreach (var id in own)
+        {
+            if (!index.Updates.TryGetValue(id, out var updates))
+            {
+                continue;
+            }
+
+            var items = index.Items.GetOrAdd(id, _ => Items(updates));
+            var visible = partner.IncludeOwn ? items : items.Where(i => i.SenderOrganisation != partner.Organisation).ToArray();
+            if (visible.Length == 0)
+            {
+                continue;
+            }
+
+            var catalogued = index.Collaborations.GetValueOrDefault(id);
+            sections.Add((
+                new DigestCollaborationSection(
+                    id,
+                    catalogued?.Title ?? updates[0].Title,
+                    updates.LastOrDefault(u => u.Status is not null)?.Status ?? catalogued?.Status,
+                    visible.Take(MaxUpdatesPerCollaboration).ToArray(),
+                    Math.Max(0, visible.Length - MaxUpdatesPerCollaboration)),
+                updates[^1].OccurredAt));
+        }
+
+        return sections
+            .OrderByDescending(s => s.Section.Updates.Any(u => u.IsHighlight))
+            .ThenByDescending(s => s.Latest)
+            .ThenBy(s => s.Section.Title, SwedishOrder)
+            .Select(s => s.Section)
+            .ToList();
+    }
+
+    /// <summary>A collaboration's updates as items: highlights first, each group in the order things happened.</summary>
+    private DigestUpdateItem[] Items(NormalisedUpdate[] updates)
+    {
+        var items = new List<DigestUpdateItem>(updates.Length);
+        string? status = null;
+        foreach (var update in updates)
+        {
+            var changed = update.Status is not null && (status is null ? NotableStatuses.Contains(update.Status) : update.Status != status);
+            var highlight = HighlightKinds.Contains(update.Kind) || (update.Kind == "status-report" && changed);
+            status = update.Status ?? status;
+            items.Add(new DigestUpdateItem(
+                update.Id,
+                update.Kind,
+                update.Title,
+                update.Summary,
+                Stockholm.DateOf(update.OccurredAt),
+                update.Organisation,
+                NameOf(update.Organisation),
+                update.Status,
+                highlight,
+                update.Links));
+        }
+
+        return items.Where(i => i.IsHighlight).Concat(items.Where(i => !i.IsHighlight)).ToArray();
+    }
+
+    private List<DigestNewsItem> News(DigestMonthIndex index, Partner partner, HashSet<string> own)
+    {
+        var areas = partner.Filters.Areas ?? [];
+        var counties = (partner.Filters.Counties ?? []).ToHashSet(StringComparer.Ordinal);
+        if (registry.CountyOf(partner.Organisation) is { } county)
+        {
+            counties.Add(county);
+        }
+
+        if (areas.Count == 0 && counties.Count == 0)
+        {
+            return [];
+        }
+
+        var news = new List<DigestNewsItem>();
+        foreach (var candidate in index.News.Value)
+        {
+            if (own.Contains(candidate.CollaborationId))
+            {
+                continue;
+            }
+
+            var inArea = candidate.Area is not null && areas.Contains(candidate.Area, StringComparer.Ordinal);
+            var inCounty = counties.Count > 0 && candidate.Participants.Any(p => registry.CountyOf(p) is { } c && counties.Contains(c));
+            if (!inArea && !inCounty)
+            {
+                continue;
+            }
+
+            news.Add(new DigestNewsItem(
+                candidate.Kind,
+                candidate.CollaborationId,
+                candidate.Kind == DigestNewsKind.CallForPartners ? candidate.UpdateTitle : candidate.CollaborationTitle,
+                candidate.Summary,
+                candidate.Area,
+                Stockholm.DateOf(candidate.At),
+                Names(candidate.Participants),
+                inArea,
+                inCounty));
+            if (news.Count == MaxNewsItems)
+            {
+                break;
+            }
+        }
+
+        return news;
+    }
+
+    private List<DigestSuggestion> Suggestions(DigestMonthIndex index, HashSet<string> own, HashSet<string> shown)
+    {
+        var best = new Dictionary<string, Likeness>(StringComparer.Ordinal);
+        foreach (var id in own)
+        {
+            var alike = index.Alike.GetOrAdd(id, key => index.Likeness.FindLike(key, LikenessDepth));
+            foreach (var likeness in alike)
+            {
+                if (own.Contains(likeness.DocumentId) || shown.Contains(likeness.DocumentId))
+                {
+                    continue;
+                }
+
+                if (!best.TryGetValue(likeness.DocumentId, out var current) || likeness.Score > current.Score)
+                {
+                    best[likeness.DocumentId] = likeness;
+                }
+            }
+        }
+
+        return best.Values
+            .OrderByDescending(l => l.Score)
+            .ThenBy(l => l.DocumentId, StringComparer.Ordinal)
+            .Take(MaxSuggestions)
+            .Select(l => new DigestSuggestion(
+                l.DocumentId,
+                TitleOf(index, l.DocumentId),
+                Names(index.Participants.GetValueOrDefault(l.DocumentId) ?? []),
+                l.LikeDocumentId,
+                TitleOf(index, l.LikeDocumentId),
+                l.SharedWords,
+                l.Score))
+            .ToList();
+    }
+
+    private static string TitleOf(DigestMonthIndex index, string collaboration) =>
+        index.Collaborations.GetValueOrDefault(collaboration)?.Title
+        ?? (index.Updates.TryGetValue(collaboration, out var updates) ? updates[0].Title : collaboration);
+
+    private string[] Names(IEnumerable<string> organisations) =>
+        organisations.Select(NameOf).Order(SwedishOrder).ToArray();
+}
