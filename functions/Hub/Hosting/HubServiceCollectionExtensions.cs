@@ -1,4 +1,7 @@
+using Mellanrum.Hub.Delivery;
+using Mellanrum.Hub.Delivery.Webhooks;
 using Mellanrum.Hub.Http;
+using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Ingest;
 using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Organisations;
@@ -49,6 +52,21 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<ReadEndpoints>();
         services.AddSingleton<SourceEndpoints>();
         services.AddSingleton<MetaEndpoints>();
+
+        // Partners and fan-out.
+        services.AddHubWebhookClient(configuration);
+        services.AddSingleton(_ => ServiceBusClients.Create(configuration));
+        services.AddSingleton<PartnerStore>();
+        services.AddSingleton<PartnerQueues>();
+        services.AddSingleton<PartnerAdministration>();
+        services.AddSingleton<PartnerEndpoints>();
+        services.AddSingleton<ServiceBusChannel>();
+        services.AddSingleton<StorageQueueChannel>();
+        services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<FanoutService>();
+        services.AddSingleton<FanoutSweep>();
+        services.AddSingleton<WebhookDeliveryProcessor>();
+        services.AddSingleton<ReplayService>();
         return services;
     }
 }

@@ -5,7 +5,12 @@ namespace Mellanrum.Hub.Partners;
 /// <summary>How a partner receives updates: <c>servicebus</c>, <c>queue</c> or <c>webhook</c> (with its https URL).</summary>
 public sealed record PartnerChannel(
     [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("url")] string? Url = null);
+    [property: JsonPropertyName("url")] string? Url = null)
+{
+    public const string ServiceBus = "servicebus";
+    public const string Queue = "queue";
+    public const string Webhook = "webhook";
+}
 
 /// <summary>Updates a partner wants beyond its own collaborations; an empty filter set matches nothing extra.</summary>
 public sealed record PartnerFilters(
@@ -25,4 +30,7 @@ public sealed record Partner(
     IReadOnlyList<PartnerChannel> Channels,
     PartnerFilters Filters,
     bool IncludeOwn,
-    DigestSettings? Digest);
+    DigestSettings? Digest,
+    [property: JsonIgnore] string? ProtectedWebhookSecret = null,
+    [property: JsonIgnore] string? KeyHash = null,
+    IReadOnlyList<string>? DisabledWebhooks = null);

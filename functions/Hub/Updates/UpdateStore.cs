@@ -71,7 +71,7 @@ public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<
     }
 
     /// <summary>Records a stored update on its timeline and collaboration, then queues its fan-out. Safe to repeat.</summary>
-    public async Task CompleteAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    public async Task CompleteAsync(NormalisedUpdate update, CancellationToken cancellationToken, bool queueFanout = true)
     {
         var timeline = await storage.TableAsync(HubStorage.TimelineTable, cancellationToken);
         await timeline.UpsertEntityAsync(
@@ -80,6 +80,10 @@ public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<
             cancellationToken);
 
         await AssignSequenceAsync(update, cancellationToken);
+        if (!queueFanout)
+        {
+            return;
+        }
 
         var fanout = await storage.QueueAsync(HubStorage.FanoutQueue, cancellationToken);
         await fanout.SendMessageAsync(JsonSerializer.Serialize(new FanoutRequested(update.Id), HubJson.Options), cancellationToken);

@@ -13,6 +13,9 @@ public sealed class WebhookOptions
     /// </summary>
     public bool AllowPrivateTargets { get; set; }
 
+    /// <summary>Overrides the retry waits (default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); for tests and drills.</summary>
+    public List<TimeSpan>? RetryWaits { get; set; }
+
     /// <summary>Total time one delivery attempt may take, connection and response headers included.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:02:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);

@@ -28,8 +28,10 @@ public sealed record WebhookRetryDecision(WebhookNextStep Step, TimeSpan Wait, D
 /// never speed the schedule up. A <c>Retry-After</c> beyond <see cref="MaxRetryAfter"/> (12 h) is cut to it, so that
 /// a hostile or broken header cannot park a delivery for ever; it still counts as one attempt.
 /// </summary>
-public sealed class WebhookRetrySchedule(TimeProvider timeProvider, Random random)
+public sealed class WebhookRetrySchedule(TimeProvider timeProvider, Random random, IReadOnlyList<TimeSpan>? waits = null)
 {
+    private readonly IReadOnlyList<TimeSpan> _waits = waits is { Count: > 0 } ? waits : Waits;
+
     public const double JitterRatio = 0.10;
 
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(12);
@@ -57,7 +59,7 @@ public sealed class WebhookRetrySchedule(TimeProvider timeProvider, Random rando
     public TimeSpan? WaitAfter(int attemptsMade)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(attemptsMade, 1);
-        if (attemptsMade > Waits.Count)
+        if (attemptsMade > _waits.Count)
         {
             return null;
         }
@@ -68,7 +70,7 @@ public sealed class WebhookRetrySchedule(TimeProvider timeProvider, Random rando
             factor = 1 + ((random.NextDouble() * 2) - 1) * JitterRatio;
         }
 
-        return TimeSpan.FromMilliseconds(Math.Round(Waits[attemptsMade - 1].TotalMilliseconds * factor));
+        return TimeSpan.FromMilliseconds(Math.Round(_waits[attemptsMade - 1].TotalMilliseconds * factor));
     }
 
     /// <summary>The next step for a delivery after its <paramref name="attemptsMade"/>-th attempt ended in <paramref name="result"/>.</summary>

@@ -26,7 +26,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(WebhookAddressResolver.System);
         services.TryAddSingleton<WebhookTargetValidator>();
-        services.TryAddSingleton(sp => new WebhookRetrySchedule(sp.GetRequiredService<TimeProvider>(), Random.Shared));
+        services.TryAddSingleton(sp => new WebhookRetrySchedule(sp.GetRequiredService<TimeProvider>(), Random.Shared, sp.GetRequiredService<IOptions<WebhookOptions>>().Value.RetryWaits));
         services.TryAddSingleton<WebhookSender>();
 
         services.AddHttpClient(WebhookPipelines.ClientName, static (sp, client) =>

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Azure;
+using Azure.Messaging.ServiceBus;
+using Mellanrum.Hub.Partners;
+using Mellanrum.Hub.Storage;
+
+namespace Mellanrum.Hub.Delivery;
+
+/// <summary>How a channel send ended: delivered, failed for now (retry), or failed for good (dead letter).</summary>
+public enum SendResult
+{
+    Delivered,
+    Transient,
+    Permanent,
+}
+
+/// <summary>The outcome of sending some events to one partner over one channel.</summary>
+public sealed record ChannelOutcome(SendResult Result, TimeSpan Latency, string? Error = null);
+
+/// <summary>
+/// The <c>servicebus</c> channel: the partner's Service Bus queue <c>partner-{id}</c>, in <see cref="ServiceBusMessageBatch"/>es
+/// split at the size limit; <c>MessageId</c> = update id for broker duplicate detection, <c>Subject</c> = kind.
+/// </summary>
+public sealed class ServiceBusChannel(ServiceBusConnection connection)
+{
+    private readonly ConcurrentDictionary<string, ServiceBusSender> _senders = new();
+
+    public async Task<ChannelOutcome> SendAsync(string partnerId, IReadOnlyList<OutboundEvent> events, CancellationToken cancellationToken)
+    {
+        if (connection.Client is not { } client)
+        {
+            return new ChannelOutcome(SendResult.Permanent, TimeSpan.Zero, "No Service Bus namespace is configured for this hub.");
+        }
+
+        var watch = Stopwatch.StartNew();
+        var sender = _senders.GetOrAdd(partnerId, id => client.CreateSender(PartnerQueues.QueueName(id)));
+        try
+        {
+            var pending = new Queue<OutboundEvent>(events);
+            while (pending.Count > 0)
+            {
+                using var batch = await sender.CreateMessageBatchAsync(cancellationToken);
+                while (pending.Count > 0 && batch.TryAddMessage(ToMessage(pending.Peek())))
+                {
+                    pending.Dequeue();
+                }
+
+                if (batch.Count == 0)
+                {
+                    return new ChannelOutcome(SendResult.Permanent, watch.Elapsed, "An event is larger than the Service Bus message size limit.");
+                }
+
+                await sender.SendMessagesAsync(batch, cancellationToken);
+            }
+
+            return new ChannelOutcome(SendResult.Delivered, watch.Elapsed);
+        }
+        catch (ServiceBusException e) when (e.Reason == ServiceBusFailureReason.MessagingEntityNotFound)
+        {
+            return new ChannelOutcome(SendResult.Permanent, watch.Elapsed, "The partner's Service Bus queue does not exist.");
+        }
+        catch (ServiceBusException e) when (e.IsTransient || e.Reason is ServiceBusFailureReason.ServiceBusy or ServiceBusFailureReason.ServiceTimeout or ServiceBusFailureReason.ServiceCommunicationProblem)
+        {
+            return new ChannelOutcome(SendResult.Transient, watch.Elapsed, "Service Bus: " + e.Reason);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return new ChannelOutcome(SendResult.Permanent, watch.Elapsed, "The hub may not send to the partner's Service Bus queue.");
+        }
+    }
+
+    public static ServiceBusMessage ToMessage(OutboundEvent e)
+    {
+        var message = new ServiceBusMessage(e.Body)
+        {
+            MessageId = e.UpdateId,
+            Subject = e.Kind,
+            ContentType = OutboundEvent.ContentType,
+        };
+        message.ApplicationProperties["organisation"] = e.Organisation;
+        message.ApplicationProperties["collaboration"] = e.Collaboration;
+        message.ApplicationProperties["kind"] = e.Kind;
+        if (e.Area is not null)
+        {
+            message.ApplicationProperties["area"] = e.Area;
+        }
+
+        if (e.Sequence is { } sequence)
+        {
+            message.ApplicationProperties["sequence"] = sequence;
+        }
+
+        return message;
+    }
+}
+
+/// <summary>The <c>queue</c> channel: the partner's storage queue <c>partner-{id}</c>, one event per message, plain UTF-8 JSON.</summary>
+public sealed class StorageQueueChannel(HubStorage storage)
+{
+    public async Task<ChannelOutcome> SendAsync(string partnerId, IReadOnlyList<OutboundEvent> events, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var queue = await storage.QueueAsync(PartnerQueues.QueueName(partnerId), cancellationToken);
+            foreach (var e in events)
+            {
+                await queue.SendMessageAsync(Encoding.UTF8.GetString(e.Body.Span), cancellationToken);
+            }
+
+            return new ChannelOutcome(SendResult.Delivered, watch.Elapsed);
+        }
+        catch (RequestFailedException e) when (e.Status is 400 or 413)
+        {
+            return new ChannelOutcome(SendResult.Permanent, watch.Elapsed, "The storage queue refused the event (" + e.Status + ").");
+        }
+        catch (RequestFailedException e)
+        {
+            return new ChannelOutcome(SendResult.Transient, watch.Elapsed, "Storage queue: " + e.Status);
+        }
+    }
+}

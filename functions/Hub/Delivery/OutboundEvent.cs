@@ -1,0 +1,53 @@
+using System.Net.Mime;
+using System.Text.Json;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.Extensions;
+using CloudNative.CloudEvents.SystemTextJson;
+using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Updates;
+
+namespace Mellanrum.Hub.Delivery;
+
+/// <summary>One update as partners receive it: a CloudEvents 1.0 structured JSON event, encoded once for every channel.</summary>
+public sealed record OutboundEvent(string UpdateId, string Collaboration, string Kind, string Organisation, string? Area, long? Sequence, ReadOnlyMemory<byte> Body)
+{
+    public const string EventType = "se.samverkan.update";
+    public const string ContentType = "application/cloudevents+json";
+
+    public static readonly CloudEventAttribute OrganisationAttribute = CloudEventAttribute.CreateExtension("organisation", CloudEventAttributeType.String);
+    public static readonly CloudEventAttribute CollaborationAttribute = CloudEventAttribute.CreateExtension("collaboration", CloudEventAttributeType.String);
+    public static readonly CloudEventAttribute KindAttribute = CloudEventAttribute.CreateExtension("kind", CloudEventAttributeType.String);
+    public static readonly CloudEventAttribute AreaAttribute = CloudEventAttribute.CreateExtension("area", CloudEventAttributeType.String);
+
+    private static readonly JsonEventFormatter Formatter = new(HubJson.Options, default);
+
+    public static OutboundEvent From(NormalisedUpdate update, long? sequence)
+    {
+        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0,
+            [OrganisationAttribute, CollaborationAttribute, KindAttribute, AreaAttribute])
+        {
+            Id = update.Id,
+            Source = new Uri($"/sources/{update.SourceId}", UriKind.Relative),
+            Type = EventType,
+            Subject = update.Collaboration,
+            Time = update.OccurredAt,
+            DataContentType = "application/json",
+            Data = JsonSerializer.SerializeToElement(update, HubJson.Options),
+        };
+        cloudEvent[OrganisationAttribute] = update.Organisation;
+        cloudEvent[CollaborationAttribute] = update.Collaboration;
+        cloudEvent[KindAttribute] = update.Kind;
+        if (update.Area is not null)
+        {
+            cloudEvent[AreaAttribute] = update.Area;
+        }
+
+        if (sequence is { } value)
+        {
+            cloudEvent.SetSequence(value);
+        }
+
+        var body = Formatter.EncodeStructuredModeMessage(cloudEvent, out _);
+        return new OutboundEvent(update.Id, update.Collaboration, update.Kind, update.Organisation, update.Area, sequence, body);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Partners;
+using Mellanrum.Hub.Storage;
+using Mellanrum.Hub.Updates;
+using Microsoft.Extensions.Logging;
+
+namespace Mellanrum.Hub.Delivery;
+
+/// <summary>What a replay sent again.</summary>
+public sealed record ReplayResult(string PartnerId, DateTimeOffset From, DateTimeOffset To, int Updates, IReadOnlyList<DeliveryAttempt> Attempts);
+
+/// <summary>
+/// Sends a partner again what was routed to it in a time range (attempts and dead letters in its delivery log), with the
+/// same ids and sequence numbers, so consumers can drop duplicates. Dead letters that are sent again leave the dead letters.
+/// </summary>
+public sealed class ReplayService(HubStorage storage, UpdateStore updates, FanoutService fanout, DeliveryLog log, ILogger<ReplayService> logger)
+{
+    public const int MaxUpdates = 10_000;
+
+    public async Task<ReplayResult> ReplayAsync(Partner partner, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
+        var ids = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var deadLetters = new List<(string UpdateId, string Channel)>();
+
+        // Attempts: row keys start with inverted ticks, so the range is a row-key range (newest first).
+        var upper = ReverseChronological.Key(from);
+        var lower = ReverseChronological.Key(to);
+        await foreach (var row in table.QueryAsync<TableEntity>(
+                           e => e.PartitionKey == partner.Id && e.RowKey.CompareTo(lower) > 0 && e.RowKey.CompareTo(upper + "~") < 0,
+                           select: ["UpdateId"],
+                           cancellationToken: cancellationToken))
+        {
+            if (row.GetString("UpdateId") is { Length: 26 } id && seen.Add(id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partner.Id && e.RowKey.CompareTo("dead-") >= 0 && e.RowKey.CompareTo("dead.") < 0, cancellationToken: cancellationToken))
+        {
+            if (row.GetDateTimeOffset("At") is { } at && at >= from && at < to)
+            {
+                deadLetters.Add((row.GetString("UpdateId"), row.GetString("Channel")));
+                if (seen.Add(row.GetString("UpdateId")))
+                {
+                    ids.Add(row.GetString("UpdateId"));
+                }
+            }
+        }
+
+        var events = new List<OutboundEvent>();
+        foreach (var id in ids.Take(MaxUpdates))
+        {
+            if (await updates.FindUpdateEntityAsync(id, cancellationToken) is { } entity)
+            {
+                var update = JsonSerializer.Deserialize<NormalisedUpdate>(entity.GetString("Json"), HubJson.Options)!;
+                events.Add(OutboundEvent.From(update, entity.GetInt64("Sequence")));
+            }
+        }
+
+        // Oldest first within each collaboration, as they were first sent.
+        events = events.OrderBy(e => e.Collaboration, StringComparer.Ordinal).ThenBy(e => e.Sequence ?? 0).ToList();
+        var attempts = new List<DeliveryAttempt>();
+        if (events.Count > 0)
+        {
+            foreach (var channel in partner.Channels.Distinct())
+            {
+                attempts.Add(await fanout.DeliverAsync(partner, channel, events, 0, cancellationToken));
+            }
+        }
+
+        await log.RecordAsync(attempts.Where(a => a.Status != "queued").ToArray(), cancellationToken);
+        foreach (var (updateId, channel) in deadLetters)
+        {
+            if (attempts.Any(a => a.Channel == channel && a.Status is DeliveryLog.Delivered or "queued"))
+            {
+                await log.RemoveDeadLetterAsync(partner.Id, updateId, channel, cancellationToken);
+            }
+        }
+
+        logger.LogInformation("Replayed {Count} update(s) to partner {PartnerId}", events.Count, partner.Id);
+        return new ReplayResult(partner.Id, from, to, events.Count, attempts);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text.Json.Serialization;
+using Mellanrum.Hub.Delivery;
+using Mellanrum.Hub.Delivery.Webhooks;
+using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Normalisation;
+using Mellanrum.Hub.Organisations;
+using Mellanrum.Hub.Sources;
+using Mellanrum.Hub.Updates;
+using Microsoft.Extensions.Logging;
+
+namespace Mellanrum.Hub.Partners;
+
+/// <summary>The body of <c>PUT /api/v1/admin/partners/{partnerId}</c>.</summary>
+public sealed record PartnerRegistration(
+    string? Organisation,
+    IReadOnlyList<PartnerChannel>? Channels,
+    PartnerFilters? Filters,
+    bool? IncludeOwn,
+    DigestSettings? Digest);
+
+/// <summary>A partner as the administration answers it; the secret and key only in the first answer.</summary>
+public sealed record PartnerView(
+    string Id,
+    string Organisation,
+    IReadOnlyList<PartnerChannel> Channels,
+    PartnerFilters Filters,
+    bool IncludeOwn,
+    DigestSettings? Digest,
+    IReadOnlyList<string> DisabledWebhooks,
+    [property: JsonPropertyName("webhookSecret")] string? WebhookSecret = null,
+    [property: JsonPropertyName("key")] string? Key = null)
+{
+    public static PartnerView Of(Partner p) => new(p.Id, p.Organisation, p.Channels, p.Filters, p.IncludeOwn, p.Digest, p.DisabledWebhooks ?? []);
+}
+
+/// <summary>Registers partners, validating every field at once, and prepares their queues.</summary>
+public sealed class PartnerAdministration(
+    PartnerStore store,
+    SecretProtector protector,
+    OrganisationRegistry organisations,
+    WebhookTargetValidator webhookTargets,
+    PartnerQueues queues,
+    ILogger<PartnerAdministration> logger)
+{
+    private static readonly string[] ChannelTypes = [PartnerChannel.ServiceBus, PartnerChannel.Queue, PartnerChannel.Webhook];
+
+    public async Task<AdminOutcome<PartnerView>> PutAsync(string partnerId, PartnerRegistration registration, CancellationToken cancellationToken)
+    {
+        var errors = new List<InvalidParameter>();
+        if (!Ids.IsSlug(partnerId) || partnerId.Length > 50)
+        {
+            errors.Add(new InvalidParameter("partnerId", "Must be 3-50 characters a-z, 0-9 and '-' (it names the partner's queue partner-{id}).", Ids.Echo(partnerId)));
+        }
+
+        var organisation = string.Empty;
+        if (!organisations.TryResolve(registration.Organisation, out organisation))
+        {
+            errors.Add(new InvalidParameter("organisation", "Required: a known kommunkod, municipality name or valid organisationsnummer.", Ids.Echo(registration.Organisation)));
+        }
+
+        var channels = registration.Channels ?? [];
+        for (var i = 0; i < channels.Count; i++)
+        {
+            var channel = channels[i];
+            if (channel is null || !ChannelTypes.Contains(channel.Type))
+            {
+                errors.Add(new InvalidParameter($"channels[{i}].type", "Must be servicebus, queue or webhook.", Ids.Echo(channel?.Type)));
+            }
+            else if (channel.Type == PartnerChannel.Webhook && webhookTargets.CheckUrl(channel.Url) is { IsAllowed: false } refused)
+            {
+                errors.Add(new InvalidParameter($"channels[{i}].url", refused.Reason ?? "Not an allowed webhook target.", Ids.Echo(channel.Url)));
+            }
+        }
+
+        var filters = Filters(registration.Filters ?? new PartnerFilters(), errors);
+        var digest = registration.Digest;
+        if (digest is not null)
+        {
+            for (var i = 0; i < (digest.Recipients?.Count ?? 0); i++)
+            {
+                if (!MimeKit.MailboxAddress.TryParse(digest.Recipients![i], out var address) || !address.Address.Contains('@'))
+                {
+                    errors.Add(new InvalidParameter($"digest.recipients[{i}]", "Not an e-mail address."));
+                }
+            }
+
+            if (digest.Language is not ("sv" or "en"))
+            {
+                errors.Add(new InvalidParameter("digest.language", "Must be sv or en.", Ids.Echo(digest.Language)));
+            }
+
+            digest = digest with { Recipients = digest.Recipients ?? [] };
+        }
+
+        if (errors.Count > 0)
+        {
+            return new AdminOutcome<PartnerView>.Invalid(errors);
+        }
+
+        await queues.PrepareAsync(partnerId, channels, cancellationToken);
+        var updated = await store.UpdateAsync(
+            partnerId,
+            p => p with { Organisation = organisation, Channels = channels, Filters = filters, IncludeOwn = registration.IncludeOwn ?? false, Digest = digest, DisabledWebhooks = [] },
+            cancellationToken);
+        if (updated is not null)
+        {
+            logger.LogInformation("Updated partner {PartnerId}", partnerId);
+            return new AdminOutcome<PartnerView>.Updated(PartnerView.Of(updated));
+        }
+
+        var secret = WebhookSignature.CreateSecret();
+        var key = Credentials.NewKey();
+        var partner = new Partner(partnerId, organisation, channels, filters, registration.IncludeOwn ?? false, digest, protector.Protect(secret), Credentials.HashKey(key), []);
+        if (!await store.TryAddAsync(partner, cancellationToken))
+        {
+            return await PutAsync(partnerId, registration, cancellationToken);
+        }
+
+        logger.LogInformation("Registered partner {PartnerId} for {Organisation}", partnerId, organisation);
+        return new AdminOutcome<PartnerView>.Created(PartnerView.Of(partner) with { WebhookSecret = secret, Key = key });
+    }
+
+    private PartnerFilters Filters(PartnerFilters filters, List<InvalidParameter> errors)
+    {
+        void Check(string name, IReadOnlyList<string>? values, Func<string, bool> valid, string reason)
+        {
+            for (var i = 0; i < (values?.Count ?? 0); i++)
+            {
+                if (!valid(values![i]))
+                {
+                    errors.Add(new InvalidParameter($"filters.{name}[{i}]", reason, Ids.Echo(values[i])));
+                }
+            }
+        }
+
+        Check("areas", filters.Areas, Vocabulary.Areas.Contains, "Not an area: " + string.Join(", ", Vocabulary.Areas) + ".");
+        Check("kinds", filters.Kinds, Vocabulary.Kinds.Contains, "Not a kind: " + string.Join(", ", Vocabulary.Kinds) + ".");
+        Check("counties", filters.Counties, c => organisations.FindCounty(c) is not null, "Not a county code (01-25).");
+        Check("collaborations", filters.Collaborations, Ids.IsSlug, "Not a collaboration id.");
+        var resolved = new List<string>();
+        Check("organisations", filters.Organisations, o =>
+        {
+            var ok = organisations.TryResolve(o, out var code);
+            if (ok)
+            {
+                resolved.Add(code);
+            }
+
+            return ok;
+        }, "Not a known kommunkod, municipality name or valid organisationsnummer.");
+        return filters with { Organisations = filters.Organisations is null ? null : resolved };
+    }
+}

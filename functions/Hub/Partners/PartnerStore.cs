@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Storage;
+
+namespace Mellanrum.Hub.Partners;
+
+/// <summary>
+/// Partners in Table Storage, one partition (a few thousand rows at most): routing reads them all, so the directory is
+/// cached in memory for a short while (<see cref="CacheFor"/>); a change is visible to routing within that time.
+/// </summary>
+public sealed class PartnerStore(HubStorage storage, TimeProvider time)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
+    private const string Partition = "partner";
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private (IReadOnlyList<Partner> Partners, DateTimeOffset At)? _cache;
+
+    public async Task<Partner?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var entity = await (await Table(cancellationToken)).FindAsync<TableEntity>(Partition, id, cancellationToken);
+        return entity is null ? null : ToPartner(entity);
+    }
+
+    /// <summary>Every partner, from a cache at most <see cref="CacheFor"/> old.</summary>
+    public async Task<IReadOnlyList<Partner>> AllAsync(CancellationToken cancellationToken)
+    {
+        if (_cache is { } cached && time.GetUtcNow() - cached.At < CacheFor)
+        {
+            return cached.Partners;
+        }
+
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            if (_cache is { } fresh && time.GetUtcNow() - fresh.At < CacheFor)
+            {
+                return fresh.Partners;
+            }
+
+            var partners = new List<Partner>();
+            await foreach (var entity in (await Table(cancellationToken)).QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken))
+            {
+                partners.Add(ToPartner(entity));
+            }
+
+            _cache = (partners, time.GetUtcNow());
+            return partners;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    /// <summary>Every partner straight from storage, streamed (for the digest).</summary>
+    public async IAsyncEnumerable<Partner> StreamAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entity in (await Table(cancellationToken)).QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken))
+        {
+            yield return ToPartner(entity);
+        }
+    }
+
+    public async Task<bool> TryAddAsync(Partner partner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await (await Table(cancellationToken)).AddEntityAsync(ToEntity(partner), cancellationToken);
+            Invalidate();
+            return true;
+        }
+        catch (RequestFailedException e) when (e.IsConflict())
+        {
+            return false;
+        }
+    }
+
+    public async Task<Partner?> UpdateAsync(string id, Func<Partner, Partner> change, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await table.FindAsync<TableEntity>(Partition, id, cancellationToken);
+            if (existing is null)
+            {
+                return null;
+            }
+
+            var updated = change(ToPartner(existing));
+            try
+            {
+                await table.UpdateEntityAsync(ToEntity(updated), existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                Invalidate();
+                return updated;
+            }
+            catch (RequestFailedException e) when (e.IsPreconditionFailed() && attempt < 10)
+            {
+            }
+        }
+    }
+
+    public void Invalidate() => _cache = null;
+
+    private Task<TableClient> Table(CancellationToken cancellationToken) => storage.TableAsync(HubStorage.PartnersTable, cancellationToken);
+
+    private static TableEntity ToEntity(Partner p) => new(Partition, p.Id)
+    {
+        ["Organisation"] = p.Organisation,
+        ["Channels"] = JsonSerializer.Serialize(p.Channels, HubJson.Options),
+        ["Filters"] = JsonSerializer.Serialize(p.Filters, HubJson.Options),
+        ["IncludeOwn"] = p.IncludeOwn,
+        ["Digest"] = p.Digest is null ? null : JsonSerializer.Serialize(p.Digest, HubJson.Options),
+        ["WebhookSecret"] = p.ProtectedWebhookSecret,
+        ["KeyHash"] = p.KeyHash,
+        ["DisabledWebhooks"] = JsonSerializer.Serialize(p.DisabledWebhooks ?? [], HubJson.Options),
+    };
+
+    private static Partner ToPartner(TableEntity e) => new(
+        e.RowKey,
+        e.GetString("Organisation"),
+        JsonSerializer.Deserialize<List<PartnerChannel>>(e.GetString("Channels") ?? "[]", HubJson.Options) ?? [],
+        JsonSerializer.Deserialize<PartnerFilters>(e.GetString("Filters") ?? "{}", HubJson.Options) ?? new PartnerFilters(),
+        e.GetBoolean("IncludeOwn") ?? false,
+        e.GetString("Digest") is { } digest ? JsonSerializer.Deserialize<DigestSettings>(digest, HubJson.Options) : null,
+        e.GetString("WebhookSecret"),
+        e.GetString("KeyHash"),
+        JsonSerializer.Deserialize<List<string>>(e.GetString("DisabledWebhooks") ?? "[]", HubJson.Options));
+}
