@@ -77,6 +77,19 @@ paths = {
     "security": ADMIN, "parameters": [SOURCE_ID],
     "responses": {**ok("The new secret, shown once.", {"type": "object", "properties": {"id": {"type": "string"}, "secret": {"type": "string"}, "previousSecretValidUntil": {"type": "string"}}}),
                   "401": E401, "404": E404}}},
+  "/api/v1/admin/partners/{partnerId}": {"put": {"operationId": "PutPartner", "tags": ["administration"], "summary": "Register or update a partner.",
+    "security": ADMIN, "parameters": [PARTNER_ID], "requestBody": {"required": True, "content": {"application/json": {"schema": ref("PartnerRegistration")}}},
+    "responses": {**ok("Registered: the webhook secret and partner key are shown this once.", ref("Partner"), "201"),
+                  **ok("Updated; secret and key unchanged and not shown.", ref("Partner")), "400": E400, "401": E401, "413": E413, "415": E415, "422": E422}}},
+  "/api/v1/admin/partners/{partnerId}/deliveries": {"get": {"operationId": "ListDeliveries", "tags": ["administration"], "summary": "A partner's delivery attempts (newest first) and dead letters.",
+    "security": ADMIN, "parameters": [PARTNER_ID, *PAGING],
+    "responses": {**ok("Attempts and dead letters.", {"type": "object", "properties": {"items": {"type": "array", "items": ref("DeliveryAttempt")},
+        "deadLetters": {"type": "array", "items": ref("DeadLetter")}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}}), "400": E400, "401": E401, "404": E404}}},
+  "/api/v1/admin/partners/{partnerId}/deliveries/replay": {"post": {"operationId": "ReplayDeliveries", "tags": ["administration"], "summary": "Send a time range again, with the same ids.",
+    "security": ADMIN, "parameters": [PARTNER_ID,
+      {"name": "from", "in": "query", "required": True, "schema": {"type": "string", "format": "date-time"}},
+      {"name": "to", "in": "query", "required": True, "schema": {"type": "string", "format": "date-time"}}],
+    "responses": {**ok("What was sent again.", ref("ReplayResult"), "202"), "400": E400, "401": E401, "404": E404}}},
   "/api/v1/api-info": {"get": {"operationId": "GetApiInfo", "tags": ["meta"], "summary": "What this API is.",
     "responses": ok("API information.", {"type": "object", "properties": {k: {"type": "string"} for k in ["apiName", "apiVersion", "apiReleased", "apiDocumentation", "apiStatus", "description"]}})}},
   "/api/v1/health": {"get": {"operationId": "GetHealth", "tags": ["meta"], "summary": "Healthy when storage is reachable.",
@@ -129,6 +142,26 @@ schemas = {
     "receivedAt": {"type": "string", "format": "date-time"}, "state": {"type": "string", "enum": ["open", "resolved"]}, "updateId": {"type": "string"},
     "retriedAt": {"type": "string", "format": "date-time"}}},
 }
+channel = {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["servicebus", "queue", "webhook"]},
+    "url": {"type": "string", "description": "https URL, for webhook."}}}
+filters = {"type": "object", "description": "A set matches when every named dimension matches (any of its values).", "properties": {
+    k: {"type": "array", "items": {"type": "string"}} for k in ["areas", "kinds", "organisations", "counties", "collaborations"]}}
+digest = {"type": "object", "properties": {"recipients": {"type": "array", "items": {"type": "string", "format": "email"}}, "language": {"type": "string", "enum": ["sv", "en"], "default": "sv"}}}
+schemas.update({
+  "PartnerChannel": channel, "PartnerFilters": filters, "DigestSettings": digest,
+  "PartnerRegistration": {"type": "object", "required": ["organisation"], "properties": {"organisation": {"type": "string"},
+    "channels": {"type": "array", "items": ref("PartnerChannel")}, "filters": ref("PartnerFilters"), "includeOwn": {"type": "boolean", "default": False}, "digest": ref("DigestSettings")}},
+  "Partner": {"type": "object", "properties": {"id": {"type": "string"}, "organisation": {"type": "string"}, "channels": {"type": "array", "items": ref("PartnerChannel")},
+    "filters": ref("PartnerFilters"), "includeOwn": {"type": "boolean"}, "digest": ref("DigestSettings"), "disabledWebhooks": {"type": "array", "items": {"type": "string"}},
+    "webhookSecret": {"type": "string", "description": "whsec_..., only in the first answer."}, "key": {"type": "string", "description": "The partner's key, only in the first answer."}}},
+  "DeliveryAttempt": {"type": "object", "properties": {"partnerId": {"type": "string"}, "updateId": {"type": "string"}, "channel": {"type": "string"}, "attempt": {"type": "integer"},
+    "status": {"type": "string", "enum": ["delivered", "queued", "retrying", "dead-lettered"]}, "statusCode": {"type": "integer"}, "latencyMs": {"type": "number"},
+    "error": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}},
+  "DeadLetter": {"type": "object", "properties": {"partnerId": {"type": "string"}, "updateId": {"type": "string"}, "channel": {"type": "string"}, "attempts": {"type": "integer"},
+    "reason": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}},
+  "ReplayResult": {"type": "object", "properties": {"partnerId": {"type": "string"}, "from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"},
+    "updates": {"type": "integer"}, "attempts": {"type": "array", "items": ref("DeliveryAttempt")}}},
+})
 extra = pathlib.Path(__file__).with_name("openapi_extra.py")
 if extra.exists():
     exec(extra.read_text())

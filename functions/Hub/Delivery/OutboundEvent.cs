@@ -44,7 +44,8 @@ public sealed record OutboundEvent(string UpdateId, string Collaboration, string
 
         if (sequence is { } value)
         {
-            cloudEvent.SetSequence(value);
+            // The Sequence extension knows Integer as a 32-bit int; a collaboration will not pass two billion updates.
+            cloudEvent.SetSequence(value <= int.MaxValue ? (int)value : value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         var body = Formatter.EncodeStructuredModeMessage(cloudEvent, out _);
