@@ -346,7 +346,7 @@ public static class TextCleaner
 
         foreach (var block in BlockTags)
         {
-            if (name.Equals(block, StringComparison.OrdinalIgnoreCase))
+            if (name.Equals(block, StringComparison.OrdinalIgnoreCase) && !(closing && block == "li"))
             {
                 buffer[w++] = '\n';
                 lineHasContent = false;
