@@ -206,6 +206,22 @@ public static class TextCleaner
                     continue;
             }
 
+            if (char.IsSurrogate(c))
+            {
+                // A pair is kept; a lone surrogate is not text and goes.
+                if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+                {
+                    buffer[w++] = c;
+                    buffer[w++] = s[i + 1];
+                    lineHasContent = true;
+                    i += 2;
+                    continue;
+                }
+
+                i++;
+                continue;
+            }
+
             if (char.IsControl(c))
             {
                 // Tabs become spaces, every other control character goes.

@@ -86,7 +86,12 @@ public sealed class OrganisationRegistry
         var length = NameKey(value, key);
         if (length < 0)
         {
-            // Decomposed (or otherwise non-NFC) text: compose it, then key it.
+            // Decomposed (or otherwise non-NFC) text: compose it, then key it. Broken UTF-16 is no name.
+            if (value.ContainsAnyInRange('\uD800', '\uDFFF'))
+            {
+                return false;
+            }
+
             var composed = value.ToString().Normalize(NormalizationForm.FormC);
             key = composed.Length <= value.Length ? key : new char[composed.Length];
             length = NameKey(composed, key);
@@ -146,12 +151,9 @@ public sealed class OrganisationRegistry
         var space = false;
         foreach (var raw in name)
         {
-            if (raw >= '\u0300' && !IsComposedSwedish(raw))
+            if (raw is >= '\u0300' and <= '\u036F')
             {
-                if (raw is >= '\u0300' and <= '\u036F')
-                {
-                    return -1;
-                }
+                return -1; // a combining mark: the text is decomposed
             }
 
             var c = char.ToLowerInvariant(raw);
@@ -172,8 +174,6 @@ public sealed class OrganisationRegistry
 
         return length;
     }
-
-    private static bool IsComposedSwedish(char c) => c is 'å' or 'ä' or 'ö' or 'Å' or 'Ä' or 'Ö' or 'é' or 'É';
 
     private static IEnumerable<string[]> ReadCsv(string name)
     {
