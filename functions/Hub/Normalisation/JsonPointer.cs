@@ -85,7 +85,7 @@ public sealed class JsonPointer
             switch (value.ValueKind)
             {
                 case JsonValueKind.Object:
-                    if (!value.TryGetProperty(_tokens[i], out value))
+                    if (!JsonText.TryGetProperty(value, _tokens[i], out value))
                     {
                         return false;
                     }

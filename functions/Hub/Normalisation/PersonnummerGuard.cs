@@ -49,7 +49,9 @@ public static class PersonnummerGuard
                         (found ??= []).Add(path.Count == 0 ? "$" : string.Concat(path));
                     }
 
-                    path.Add(path.Count == 0 ? property.Name : "." + property.Name);
+                    var name = JsonText.Name(property);
+                    name = Contains(name) ? "*" : name; // a path must not carry the number either
+                    path.Add(path.Count == 0 ? name : "." + name);
                     Walk(property.Value, path, ref found);
                     path.RemoveAt(path.Count - 1);
                 }
@@ -68,7 +70,7 @@ public static class PersonnummerGuard
             case JsonValueKind.String or JsonValueKind.Number:
                 var raw = JsonMarshal.GetRawUtf8Value(element);
                 var holds = raw.IndexOf((byte)'\\') >= 0 && element.ValueKind == JsonValueKind.String
-                    ? Contains(element.GetString())
+                    ? Contains(JsonText.GetString(element))
                     : ContainsUtf8(raw);
                 if (holds)
                 {
@@ -82,7 +84,7 @@ public static class PersonnummerGuard
     private static bool NameHolds(JsonProperty property)
     {
         var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        return raw.IndexOf((byte)'\\') >= 0 ? Contains(property.Name) : ContainsUtf8(raw);
+        return raw.IndexOf((byte)'\\') >= 0 ? Contains(JsonText.Name(property)) : ContainsUtf8(raw);
     }
 
     private static bool Scan<T>(ReadOnlySpan<T> text)

@@ -52,6 +52,7 @@ public static class TextCleaner
         try
         {
             var length = Reduce(input, rented);
+            length = DropLoneSurrogates(rented.AsSpan(0, length));
             length = Collapse(rented.AsSpan(0, length), multiline);
             var result = rented.AsSpan(0, length);
             string output;
@@ -75,6 +76,27 @@ public static class TextCleaner
         {
             ArrayPool<char>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>Lone surrogates are not text (and NFC refuses them); markup copied through may still hold one.</summary>
+    private static int DropLoneSurrogates(Span<char> s)
+    {
+        var w = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (!char.IsSurrogate(c))
+            {
+                s[w++] = c;
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                s[w++] = c;
+                s[w++] = s[++i];
+            }
+        }
+
+        return w;
     }
 
     private static bool NeedsNormalisation(string value)

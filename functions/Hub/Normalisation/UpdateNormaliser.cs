@@ -150,7 +150,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         JsonElement value;
         if (profile is null)
         {
-            if (!payload.TryGetProperty(FieldNames.Utf8[index], out value))
+            if (!JsonText.TryGetProperty(payload, FieldNames.Utf8[index], out value))
             {
                 return NoValue;
             }
@@ -166,7 +166,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
     private static bool IsBlank(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined => true,
-        JsonValueKind.String => JsonMarshal.GetRawUtf8Value(value).Length <= 2 || string.IsNullOrWhiteSpace(value.GetString()),
+        JsonValueKind.String => JsonMarshal.GetRawUtf8Value(value).Length <= 2 || string.IsNullOrWhiteSpace(JsonText.GetString(value)),
         _ => false,
     };
 
@@ -239,7 +239,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                return value.GetString();
+                return JsonText.GetString(value);
             case JsonValueKind.Number when numbers:
                 return value.GetRawText();
             default:
@@ -382,7 +382,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             }
         }
 
-        var s = value.GetString()!;
+        var s = JsonText.GetString(value);
         if (map is not null && Mapped(s, map) is { } mapped)
         {
             return mapped;
@@ -482,22 +482,22 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         }
         else
         {
-            problem = OccurredAtParser.TryParse(value.GetString(), out utc);
+            problem = OccurredAtParser.TryParse(JsonText.GetString(value), out utc);
         }
 
         switch (problem)
         {
             case TimeProblem.SkippedLocalTime:
-                AddError(ref errors, property, "That local time does not exist in Europe/Stockholm: the clocks go forward over it. Give the offset or another time.", Echo.Of(value.GetString()));
+                AddError(ref errors, property, "That local time does not exist in Europe/Stockholm: the clocks go forward over it. Give the offset or another time.", Echo.Of(JsonText.GetString(value)));
                 return null;
             case TimeProblem.Unreadable:
-                AddError(ref errors, property, "Must be an RFC 3339 time (2026-03-19T09:00:00+01:00), a Stockholm local time (2026-03-19T09:00) or a date (2026-03-19).", Echo.Of(value.GetString()));
+                AddError(ref errors, property, "Must be an RFC 3339 time (2026-03-19T09:00:00+01:00), a Stockholm local time (2026-03-19T09:00) or a date (2026-03-19).", Echo.Of(JsonText.GetString(value)));
                 return null;
         }
 
         if (utc > now.AddDays(1))
         {
-            AddError(ref errors, property, "Must not be more than a day in the future.", Echo.Of(value.GetString()));
+            AddError(ref errors, property, "Must not be more than a day in the future.", Echo.Of(JsonText.GetString(value)));
             return null;
         }
 
@@ -524,7 +524,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
                 break;
             case JsonValueKind.String or JsonValueKind.Number:
-                var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+                var text = value.ValueKind == JsonValueKind.String ? JsonText.GetString(value) : value.GetRawText();
                 var index = 0;
                 foreach (var range in text.AsSpan().SplitAny(',', ';', '\n'))
                 {
@@ -571,7 +571,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             }
         }
 
-        var text = item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText();
+        var text = item.ValueKind == JsonValueKind.String ? JsonText.GetString(item) : item.GetRawText();
         Resolve(text, map, null, sender, ref found, ref errors, property, index);
     }
 
@@ -613,7 +613,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
         if (value.ValueKind == JsonValueKind.String)
         {
-            var single = Url(value.GetString()!, $"{property}[0].url", ref errors);
+            var single = Url(JsonText.GetString(value), $"{property}[0].url", ref errors);
             return single is null ? [] : [new UpdateLink(null, single)];
         }
 
@@ -637,20 +637,20 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             string? title = null;
             if (item.ValueKind == JsonValueKind.String)
             {
-                url = Url(item.GetString()!, $"{property}[{i}].url", ref errors);
+                url = Url(JsonText.GetString(item), $"{property}[{i}].url", ref errors);
             }
             else if (item.ValueKind == JsonValueKind.Object)
             {
-                if (item.TryGetProperty("url"u8, out var u) && u.ValueKind == JsonValueKind.String)
+                if (JsonText.TryGetProperty(item, "url"u8, out var u) && u.ValueKind == JsonValueKind.String)
                 {
-                    url = Url(u.GetString()!, $"{property}[{i}].url", ref errors);
+                    url = Url(JsonText.GetString(u), $"{property}[{i}].url", ref errors);
                 }
                 else
                 {
                     AddError(ref errors, $"{property}[{i}].url", "Required: an https URL.", null);
                 }
 
-                if (item.TryGetProperty("title"u8, out var t) && !IsMissing(t))
+                if (JsonText.TryGetProperty(item, "title"u8, out var t) && !IsMissing(t))
                 {
                     title = Text(t, $"{property}[{i}].title", multiline: false, MaxLinkTitleLength, required: false, ref errors);
                 }
@@ -766,7 +766,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         List<string>? found = null;
         if (value.ValueKind == JsonValueKind.String)
         {
-            var text = value.GetString()!;
+            var text = JsonText.GetString(value);
             var index = 0;
             foreach (var range in text.AsSpan().SplitAny(',', ';'))
             {
@@ -783,7 +783,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             {
                 if (item.ValueKind == JsonValueKind.String)
                 {
-                    Tag(item.GetString()!, map, $"{property}[{i}]", ref found, ref errors);
+                    Tag(JsonText.GetString(item), map, $"{property}[{i}]", ref found, ref errors);
                 }
                 else
                 {
