@@ -96,8 +96,13 @@ public static class PersonnummerGuard
         {
             if (!IsDigit(text[i]))
             {
-                i++;
-                continue;
+                var next = text[i..].IndexOfAnyInRange(T.CreateTruncating('0'), T.CreateTruncating('9'));
+                if (next < 0)
+                {
+                    return false;
+                }
+
+                i += next;
             }
 
             var start = i;

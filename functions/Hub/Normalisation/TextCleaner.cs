@@ -21,10 +21,26 @@ public static class TextCleaner
         "blockquote", "section", "article", "header", "footer", "hr", "pre", "dd", "dt", "dl",
     ];
 
+    /// <summary>Characters that never need cleaning anywhere in a line: printable ASCII but markup, and Latin-1 letters.</summary>
+    private static readonly SearchValues<char> Plain = SearchValues.Create(
+        " \"$%'(),./0123456789:;?@ABCDEFGHIJKLMNOPQRSTUVWXYZ\\]^abcdefghijklmnopqrstuvwxyz{|}!=+-#>" +
+        "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ–—‘’“”…€§°");
+
+    private static readonly SearchValues<char> PlainMultiline = SearchValues.Create(
+        " \"$%'(),./0123456789:;?@ABCDEFGHIJKLMNOPQRSTUVWXYZ\\]^abcdefghijklmnopqrstuvwxyz{|}!=+-#>\n" +
+        "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ–—‘’“”…€§°");
+
+    private static readonly SearchValues<char> LineStartMarkup = SearchValues.Create("#>*+-=_ ");
+
     /// <summary>Cleans <paramref name="value"/>; false when its markup is nested too deep to reduce.</summary>
     public static bool TryClean(string value, bool multiline, out string cleaned)
     {
         cleaned = value;
+        if (IsAlreadyClean(value, multiline))
+        {
+            return true;
+        }
+
         for (var pass = 0; pass < MaxPasses; pass++)
         {
             var next = Pass(cleaned, multiline);
@@ -44,6 +60,47 @@ public static class TextCleaner
     {
         TryClean(value, multiline, out var cleaned);
         return cleaned;
+    }
+
+    /// <summary>A vectorised look for anything a pass could change; most text has nothing and skips the passes.</summary>
+    private static bool IsAlreadyClean(string value, bool multiline)
+    {
+        var span = value.AsSpan();
+        if (span.IsEmpty)
+        {
+            return true;
+        }
+
+        if (span.IndexOfAnyExcept(multiline ? PlainMultiline : Plain) >= 0 || span[0] == ' ' || span[^1] is ' ' or '\n'
+            || span.Contains("  ", StringComparison.Ordinal) || LineStartMarkup.Contains(span[0]))
+        {
+            return false;
+        }
+
+        if (!multiline)
+        {
+            return true;
+        }
+
+        var newline = span.IndexOf('\n');
+        while (newline >= 0)
+        {
+            var rest = span[(newline + 1)..];
+            if (newline > 0 && span[newline - 1] == ' ')
+            {
+                return false;
+            }
+
+            if (rest.IsEmpty || LineStartMarkup.Contains(rest[0]) || (rest[0] == '\n' && rest.Length > 1 && rest[1] == '\n'))
+            {
+                return false;
+            }
+
+            var next = rest.IndexOf('\n');
+            newline = next < 0 ? -1 : newline + 1 + next;
+        }
+
+        return true;
     }
 
     private static string Pass(string input, bool multiline)
