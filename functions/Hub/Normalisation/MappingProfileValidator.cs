@@ -1,25 +1,28 @@
+using Mellanrum.Hub.Organisations;
+
 namespace Mellanrum.Hub.Normalisation;
 
-/// <summary>Refuses a mapping profile when it is saved, not when the first update fails.</summary>
+/// <summary>
+/// Checks a mapping profile when a source is saved, so that a broken profile is refused then and not on every update:
+/// field names must be canonical fields, pointers RFC 6901, mapped words must mean one of our words
+/// (<c>kind: {"Beslut": "decison"}</c> is refused), defaults must be valid values. Errors name
+/// <c>profile.fields.kind</c>, <c>profile.values.kind.Beslut</c>, <c>profile.defaults.area</c>.
+/// </summary>
 public static class MappingProfileValidator
 {
-    private static readonly string[] CanonicalFields =
-        ["externalId", "collaboration", "kind", "title", "summary", "status", "area", "participants", "occurredAt", "links", "tags"];
+    public static IReadOnlyList<InvalidParameter> Validate(MappingProfile profile) => Validate(profile, OrganisationRegistry.Shared);
 
-    public static IReadOnlyList<InvalidParameter> Validate(MappingProfile profile)
+    public static IReadOnlyList<InvalidParameter> Validate(MappingProfile? profile, OrganisationRegistry organisations)
     {
-        var errors = new List<InvalidParameter>();
-        foreach (var (field, pointer) in profile.Fields)
+        if (profile is null)
         {
-            if (!CanonicalFields.Contains(field))
-            {
-                errors.Add(new InvalidParameter($"profile.fields.{field}", "Not a canonical field."));
-            }
+            return [new InvalidParameter("profile", "Required when the format is profile.")];
+        }
 
-            if (pointer is null || (pointer.Length > 0 && pointer[0] != '/'))
-            {
-                errors.Add(new InvalidParameter($"profile.fields.{field}", "Must be a JSON Pointer (RFC 6901) such as /arende/id."));
-            }
+        var errors = CompiledProfile.Compile(profile, new UpdateNormaliser(organisations)).Errors;
+        if ((profile.Fields?.Count ?? 0) == 0)
+        {
+            errors.Insert(0, new InvalidParameter("profile.fields", "Map at least one canonical field to a JSON Pointer."));
         }
 
         return errors;

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using System.Reflection;
 using System.Text;
 
@@ -9,11 +8,21 @@ public sealed record County(string Code, string Name);
 
 public sealed record Municipality(string Code, string Name, string CountyCode);
 
-/// <summary>The 290 municipalities and 21 counties (SCB codes), embedded as data; exact matching only.</summary>
+/// <summary>
+/// The 290 municipalities and 21 counties (SCB codes), embedded as data. A participant resolves from a kommunkod,
+/// a municipality's name (any case, composed or decomposed Unicode, hyphen or space alike, with or without
+/// <c>kommun</c>/<c>stad</c> and the genitive s before it: <c>Stockholms stad</c>, <c>Marks kommun</c>) or an
+/// organisationsnummer. Matching is exact: an unknown name resolves to nothing, never to the nearest name.
+/// </summary>
 public sealed class OrganisationRegistry
 {
+    /// <summary>Official names that are not "name + kommun": Falu kommun is Falun, Region Gotland is the municipality Gotland.</summary>
+    private static readonly (string Alias, string Name)[] Aliases = [("Falu", "Falun"), ("Region Gotland", "Gotland")];
+
     private readonly FrozenDictionary<string, Municipality> _byCode;
     private readonly FrozenDictionary<string, Municipality> _byName;
+    private readonly FrozenDictionary<string, Municipality>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
+    private readonly FrozenDictionary<string, Municipality>.AlternateLookup<ReadOnlySpan<char>> _byCodeSpan;
     private readonly FrozenDictionary<string, County> _counties;
 
     public OrganisationRegistry()
@@ -21,7 +30,15 @@ public sealed class OrganisationRegistry
         var municipalities = ReadCsv("municipalities.csv").Select(r => new Municipality(r[0], r[1], r[2])).ToArray();
         _counties = ReadCsv("counties.csv").Select(r => new County(r[0], r[1])).ToFrozenDictionary(c => c.Code, StringComparer.Ordinal);
         _byCode = municipalities.ToFrozenDictionary(m => m.Code, StringComparer.Ordinal);
-        _byName = municipalities.ToFrozenDictionary(m => NameKey(m.Name), StringComparer.Ordinal);
+        var byName = municipalities.ToDictionary(m => NameKey(m.Name), StringComparer.Ordinal);
+        foreach (var (alias, name) in Aliases)
+        {
+            byName.Add(NameKey(alias), byName[NameKey(name)]);
+        }
+
+        _byName = byName.ToFrozenDictionary(StringComparer.Ordinal);
+        _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        _byCodeSpan = _byCode.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public static OrganisationRegistry Shared { get; } = new();
@@ -41,27 +58,52 @@ public sealed class OrganisationRegistry
     public bool TryResolve(string? value, out string organisation)
     {
         organisation = string.Empty;
-        if (string.IsNullOrWhiteSpace(value))
+        return value is not null && TryResolve(value.AsSpan(), out organisation);
+    }
+
+    /// <summary>As <see cref="TryResolve(string?, out string)"/>; allocates only for a new organisationsnummer or decomposed Unicode.</summary>
+    public bool TryResolve(ReadOnlySpan<char> value, out string organisation)
+    {
+        organisation = string.Empty;
+        value = value.Trim();
+        if (value.IsEmpty || value.Length > 100)
         {
             return false;
         }
 
-        var trimmed = value.Trim().Normalize(NormalizationForm.FormC);
-        if (_byCode.ContainsKey(trimmed))
+        if (_byCodeSpan.TryGetValue(value, out var byCode))
         {
-            organisation = trimmed;
+            organisation = byCode.Code;
             return true;
         }
 
-        if (Organisationsnummer.TryParse(trimmed, out var orgnr))
+        if (char.IsAsciiDigit(value[0]))
         {
-            organisation = orgnr;
-            return true;
+            return Organisationsnummer.TryParse(value, out organisation);
         }
 
-        if (_byName.TryGetValue(NameKey(trimmed), out var byName))
+        Span<char> key = stackalloc char[value.Length];
+        var length = NameKey(value, key);
+        if (length < 0)
         {
-            organisation = byName.Code;
+            // Decomposed (or otherwise non-NFC) text: compose it, then key it. Broken UTF-16 is no name.
+            if (value.ContainsAnyInRange('\uD800', '\uDFFF'))
+            {
+                return false;
+            }
+
+            var composed = value.ToString().Normalize(NormalizationForm.FormC);
+            key = composed.Length <= value.Length ? key : new char[composed.Length];
+            length = NameKey(composed, key);
+            if (length < 0)
+            {
+                return false;
+            }
+        }
+
+        if (TryName(key[..length], out var municipality))
+        {
+            organisation = municipality.Code;
             return true;
         }
 
@@ -71,24 +113,66 @@ public sealed class OrganisationRegistry
     /// <summary>"Stockholms stad", "NACKA KOMMUN", "Nacka" all key alike; the Unicode form does not matter.</summary>
     internal static string NameKey(string name)
     {
-        var key = name.Normalize(NormalizationForm.FormC).Trim().ToLower(CultureInfo.GetCultureInfo("sv-SE"));
-        key = string.Join(' ', key.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        foreach (var suffix in new[] { " kommun", " stad" })
+        var composed = name.Normalize(NormalizationForm.FormC);
+        var buffer = new char[composed.Length];
+        return new string(buffer, 0, NameKey(composed, buffer));
+    }
+
+    private bool TryName(ReadOnlySpan<char> key, out Municipality municipality)
+    {
+        if (_byNameSpan.TryGetValue(key, out municipality!))
+        {
+            return true;
+        }
+
+        foreach (var suffix in (ReadOnlySpan<string>)[" kommun", " stad"])
         {
             if (key.EndsWith(suffix, StringComparison.Ordinal))
             {
-                key = key[..^suffix.Length];
-                // "Stockholms stad", "Göteborgs stad": the genitive s belongs to the suffix.
-                if (suffix == " stad" && key.EndsWith('s'))
+                var stem = key[..^suffix.Length];
+                if (_byNameSpan.TryGetValue(stem, out municipality!))
                 {
-                    key = key[..^1];
+                    return true;
                 }
 
-                break;
+                // The genitive s belongs to the suffix: "Stockholms stad", "Marks kommun". No municipality's name
+                // is another's plus an s (a test checks), so this never picks between two.
+                return stem.Length > 1 && stem[^1] == 's' && _byNameSpan.TryGetValue(stem[..^1], out municipality!);
             }
         }
 
-        return key;
+        return false;
+    }
+
+    /// <summary>Lower case, hyphens as spaces, single spaces; -1 when the text is not NFC.</summary>
+    private static int NameKey(ReadOnlySpan<char> name, Span<char> destination)
+    {
+        var length = 0;
+        var space = false;
+        foreach (var raw in name)
+        {
+            if (raw is >= '\u0300' and <= '\u036F')
+            {
+                return -1; // a combining mark: the text is decomposed
+            }
+
+            var c = char.ToLowerInvariant(raw);
+            if (c is ' ' or '-' or '\u00A0' or '\t' or '\u2010' or '\u2011' or '\u2013')
+            {
+                space = length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                destination[length++] = ' ';
+                space = false;
+            }
+
+            destination[length++] = c;
+        }
+
+        return length;
     }
 
     private static IEnumerable<string[]> ReadCsv(string name)

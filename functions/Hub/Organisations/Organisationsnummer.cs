@@ -7,17 +7,26 @@ public static class Organisationsnummer
     public static bool TryParse(string? value, out string canonical)
     {
         canonical = string.Empty;
-        if (value is null)
-        {
-            return false;
-        }
+        return value is not null && TryParse(value.AsSpan(), out canonical);
+    }
 
+    /// <summary>As <see cref="TryParse(string?, out string)"/>, on a span.</summary>
+    public static bool TryParse(ReadOnlySpan<char> value, out string canonical)
+    {
+        canonical = string.Empty;
         Span<char> digits = stackalloc char[12];
         var count = 0;
+        var hyphens = 0;
         foreach (var c in value.Trim())
         {
             if (c == '-')
             {
+                // One hyphen, before the last four digits.
+                if (++hyphens > 1 || count is not (6 or 8))
+                {
+                    return false;
+                }
+
                 continue;
             }
 
@@ -34,7 +43,7 @@ public static class Organisationsnummer
             return false;
         }
 
-        if (count is not (10 or 12))
+        if (count is not (10 or 12) || (hyphens == 1 && count == 10 && value.Trim()[6] != '-') || (hyphens == 1 && count == 12 && value.Trim()[8] != '-'))
         {
             return false;
         }

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Mellanrum.Hub.Benchmarks.NormaliserBenchmarks).Assembly).Run(args);
