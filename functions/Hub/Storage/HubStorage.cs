@@ -13,6 +13,7 @@ public sealed class HubStorage(TableServiceClient tables, QueueServiceClient que
 {
     public const string UpdatesTable = "Updates";
     public const string TimelineTable = "Timeline";
+    public const string UpdatesByDayTable = "UpdatesByDay";
     public const string CollaborationsTable = "Collaborations";
     public const string OutboxTable = "Outbox";
     public const string SourcesTable = "Sources";

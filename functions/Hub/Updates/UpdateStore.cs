@@ -79,6 +79,12 @@ public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<
             TableUpdateMode.Replace,
             cancellationToken);
 
+        var byDay = await storage.TableAsync(HubStorage.UpdatesByDayTable, cancellationToken);
+        await byDay.UpsertEntityAsync(
+            new TableEntity(DayPartition(update.ReceivedAt), update.Id) { ["Json"] = JsonSerializer.Serialize(update, HubJson.Options), ["ReceivedAt"] = update.ReceivedAt },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
         await AssignSequenceAsync(update, cancellationToken);
         if (!queueFanout)
         {
@@ -87,6 +93,30 @@ public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<
 
         var fanout = await storage.QueueAsync(HubStorage.FanoutQueue, cancellationToken);
         await fanout.SendMessageAsync(JsonSerializer.Serialize(new FanoutRequested(update.Id), HubJson.Options), cancellationToken);
+    }
+
+    /// <summary>
+    /// The <c>UpdatesByDay</c> partition of a receive time: its UTC day. A month is read partition by partition
+    /// (the digest); one day's writes are far below what a partition serves.
+    /// </summary>
+    public static string DayPartition(DateTimeOffset receivedAt) => receivedAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>Updates received in [from, to), read one day partition at a time and streamed.</summary>
+    public async IAsyncEnumerable<NormalisedUpdate> ReceivedBetweenAsync(DateTimeOffset from, DateTimeOffset to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.UpdatesByDayTable, cancellationToken);
+        for (var day = from.UtcDateTime.Date; day < to.UtcDateTime; day = day.AddDays(1))
+        {
+            var partition = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, maxPerPage: 1000, cancellationToken: cancellationToken))
+            {
+                var update = JsonSerializer.Deserialize<NormalisedUpdate>(entity.GetString("Json"), HubJson.Options)!;
+                if (update.ReceivedAt >= from && update.ReceivedAt < to)
+                {
+                    yield return update;
+                }
+            }
+        }
     }
 
     public async Task<NormalisedUpdate?> GetAsync(string id, CancellationToken cancellationToken)
