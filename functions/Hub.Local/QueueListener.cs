@@ -25,10 +25,19 @@ public sealed class QueueListener(
         var queue = queues.GetQueueClient(queueName);
         var poison = queues.GetQueueClient(queueName + "-poison");
         var delay = TimeSpan.FromMilliseconds(100);
+        var running = new System.Collections.Concurrent.ConcurrentDictionary<Task, byte>();
+        using var slotFreed = new SemaphoreSlim(0);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // As the Functions host: a new batch is fetched once no more than newBatchThreshold messages are running.
+                if (running.Count > settings.NewBatchThreshold)
+                {
+                    await slotFreed.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                    continue;
+                }
+
                 await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 QueueMessage[] messages = await queue.ReceiveMessagesAsync(settings.BatchSize, settings.VisibilityTimeout + TimeSpan.FromMinutes(5), stoppingToken);
                 if (messages.Length == 0)
@@ -39,7 +48,20 @@ public sealed class QueueListener(
                 }
 
                 delay = TimeSpan.FromMilliseconds(100);
-                await Task.WhenAll(messages.Select(m => ProcessAsync(queue, poison, m, stoppingToken)));
+                foreach (var message in messages)
+                {
+                    var task = Task.Run(() => ProcessAsync(queue, poison, message, stoppingToken), CancellationToken.None);
+                    running.TryAdd(task, 0);
+                    _ = task.ContinueWith(
+                        t =>
+                        {
+                            running.TryRemove(t, out _);
+                            slotFreed.Release();
+                        },
+                        CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously,
+                        TaskScheduler.Default);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -51,6 +73,8 @@ public sealed class QueueListener(
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
+
+        await Task.WhenAll(running.Keys);
     }
 
     private async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
