@@ -72,9 +72,10 @@ public sealed partial class StorageQueueConsumer(
         {
             hubEvent = HubEventReader.Read(message.Body.ToMemory());
         }
-        catch (UnreadableEventException e)
+        catch (UnreadableEventException)
         {
-            await MoveToPoisonAsync(queue, poison, message, e.Message, cancellationToken);
+            // The body goes to the poison queue as it came; the log names the message only (never its content).
+            await MoveToPoisonAsync(queue, poison, message, "UnreadableEvent", cancellationToken);
             return;
         }
 
@@ -88,7 +89,7 @@ public sealed partial class StorageQueueConsumer(
             LogHandleFailed(e, message.MessageId, message.DequeueCount);
             if (message.DequeueCount >= maxDequeueCount)
             {
-                await MoveToPoisonAsync(queue, poison, message, "Failed " + message.DequeueCount + " times.", cancellationToken);
+                await MoveToPoisonAsync(queue, poison, message, "TooManyAttempts", cancellationToken);
             }
 
             return;

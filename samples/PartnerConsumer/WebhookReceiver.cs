@@ -55,7 +55,8 @@ public static partial class WebhookReceiver
         }
         catch (UnreadableEventException e)
         {
-            LogUnreadable(logger, request.Headers["webhook-id"].ToString(), e.Message);
+            // The parser's message can quote the body: log the message id only.
+            LogUnreadable(logger, request.Headers["webhook-id"].ToString(), e.InnerException?.GetType().Name ?? "InvalidEvent");
             return Results.BadRequest();
         }
 
@@ -67,6 +68,6 @@ public static partial class WebhookReceiver
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a webhook call: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Signed webhook {WebhookId} is not a hub update: {Reason}")]
-    private static partial void LogUnreadable(ILogger logger, string webhookId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signed webhook {WebhookId} is not a hub update ({Error}); answered 400")]
+    private static partial void LogUnreadable(ILogger logger, string webhookId, string error);
 }
