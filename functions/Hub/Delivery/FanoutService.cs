@@ -6,6 +6,7 @@ using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Storage;
 using Mellanrum.Hub.Updates;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Delivery;
 
@@ -26,6 +27,7 @@ public sealed class FanoutService(
     HubStorage storage,
     DeliveryLog log,
     TimeProvider time,
+    IOptions<HubOptions> options,
     ILogger<FanoutService> logger)
 {
     public async Task FanoutAsync(string message, CancellationToken cancellationToken)
@@ -58,6 +60,11 @@ public sealed class FanoutService(
             sequence = (await updates.FindUpdateEntityAsync(id, cancellationToken))?.GetInt64("Sequence");
         }
 
+        if (sequence is > 1)
+        {
+            await WaitForTurnAsync(update, sequence.Value, cancellationToken);
+        }
+
         var collaboration = await updates.GetCollaborationAsync(update.Collaboration, cancellationToken);
         var recipients = Router.Route(update, collaboration?.Participants ?? [], await partners.AllAsync(cancellationToken), organisations);
         var done = JsonSerializer.Deserialize<HashSet<string>>(entity.GetString("Delivered") ?? "[]") ?? [];
@@ -87,6 +94,11 @@ public sealed class FanoutService(
         if (failures > 0)
         {
             throw new FanoutIncompleteException(id, failures);
+        }
+
+        if (sequence is { } finished)
+        {
+            await updates.MarkFannedOutAsync(update.Collaboration, finished, cancellationToken);
         }
 
         await CloseOutboxAsync(id, cancellationToken);
@@ -136,6 +148,28 @@ public sealed class FanoutService(
         }
 
         return new DeliveryAttempt(partner.Id, updateId, channel.Type, attempt, status, null, outcome.Latency.TotalMilliseconds, outcome.Error, now);
+    }
+
+    /// <summary>
+    /// Keeps a collaboration's events in sequence order on every channel: waits until the previous update's fan-out has
+    /// finished, but never longer than the ordering patience after the update was received (a stuck or missing
+    /// predecessor, a gap after a crash), so order is kept in normal running and nothing is ever blocked for good.
+    /// </summary>
+    private async Task WaitForTurnAsync(NormalisedUpdate update, long sequence, CancellationToken cancellationToken)
+    {
+        var patience = options.Value.Fanout.OrderingPatience;
+        var wait = TimeSpan.FromMilliseconds(20);
+        while (await updates.FannedOutSequenceAsync(update.Collaboration, cancellationToken) < sequence - 1)
+        {
+            if (time.GetUtcNow() - update.ReceivedAt > patience)
+            {
+                logger.LogWarning("Fan-out of {UpdateId} (sequence {Sequence}) goes ahead without its predecessor", update.Id, sequence);
+                return;
+            }
+
+            await Task.Delay(wait, time, cancellationToken);
+            wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 500));
+        }
     }
 
     private async Task CloseOutboxAsync(string id, CancellationToken cancellationToken)

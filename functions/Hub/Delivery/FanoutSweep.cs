@@ -24,7 +24,7 @@ public sealed class FanoutSweep(HubStorage storage, UpdateStore updates, TimePro
         for (var shard = 0; shard < UpdateStore.OutboxShards; shard++)
         {
             var partition = shard.ToString("D2", CultureInfo.InvariantCulture);
-            await foreach (var row in outbox.QueryAsync<TableEntity>(e => e.PartitionKey == partition && e.GetDateTimeOffset("DueAt") <= now, cancellationToken: cancellationToken))
+            await foreach (var row in outbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and DueAt le {now}"), cancellationToken: cancellationToken))
             {
                 var entity = await updates.FindUpdateEntityAsync(row.RowKey, cancellationToken);
                 if (entity is null)

@@ -22,6 +22,14 @@ public sealed class HubOptions
     public IngestOptions Ingest { get; set; } = new();
 
     public RejectionOptions Rejections { get; set; } = new();
+
+    public FanoutOptions Fanout { get; set; } = new();
+}
+
+public sealed class FanoutOptions
+{
+    /// <summary>How long after its receipt an update's fan-out waits for its collaboration's previous update, to keep order.</summary>
+    public TimeSpan OrderingPatience { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class IngestOptions

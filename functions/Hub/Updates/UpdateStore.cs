@@ -213,6 +213,37 @@ public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<
         return result;
     }
 
+    /// <summary>The highest sequence number of the collaboration whose fan-out has finished.</summary>
+    public async Task<long> FannedOutSequenceAsync(string collaboration, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        var entity = await table.GetEntityIfExistsAsync<TableEntity>(collaboration, CollaborationRow, select: ["FannedOut"], cancellationToken: cancellationToken);
+        return entity.HasValue ? entity.Value!.GetInt64("FannedOut") ?? 0 : 0;
+    }
+
+    /// <summary>Records that the fan-out of <paramref name="sequence"/> finished (the mark only moves forward).</summary>
+    public async Task MarkFannedOutAsync(string collaboration, long sequence, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var existing = await table.FindAsync<TableEntity>(collaboration, CollaborationRow, cancellationToken);
+            if (existing is null || (existing.GetInt64("FannedOut") ?? 0) >= sequence)
+            {
+                return;
+            }
+
+            try
+            {
+                await table.UpdateEntityAsync(new TableEntity(collaboration, CollaborationRow) { ["FannedOut"] = sequence }, existing.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.IsPreconditionFailed())
+            {
+            }
+        }
+    }
+
     public static bool IsUpdateId(string id) => id.Length == 26 && id.All(c => c is (>= 'a' and <= 'z') or (>= '2' and <= '7'));
 
     private static string TimelineKey(NormalisedUpdate update) => ReverseChronological.Key(update.OccurredAt) + "-" + update.Id;
