@@ -11,27 +11,8 @@ namespace Mellanrum.Hub.Partners;
 /// <summary>Partner administration: registration, the delivery log with dead letters, and replay.</summary>
 public sealed class PartnerEndpoints(AdminAuthenticator admin, PartnerAdministration administration, PartnerStore partners, DeliveryLog log, ReplayService replay)
 {
-    public async Task<IResult> PutAsync(string partnerId, HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!admin.IsAdmin(request))
-        {
-            return Problem.Unauthorized();
-        }
-
-        var (registration, problem) = await JsonBody.ReadAsync<PartnerRegistration>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return await administration.PutAsync(partnerId, registration!, cancellationToken) switch
-        {
-            AdminOutcome<PartnerView>.Created c => HubResults.Json(c.Value, StatusCodes.Status201Created),
-            AdminOutcome<PartnerView>.Updated u => HubResults.Json(u.Value),
-            AdminOutcome<PartnerView>.Invalid i => Problem.Invalid(i.Errors),
-            _ => Problem.NotFound("No such partner."),
-        };
-    }
+    public Task<IResult> PutAsync(string partnerId, HttpRequest request, CancellationToken cancellationToken) =>
+        AdminPut.HandleAsync<PartnerRegistration, PartnerView>(admin, request, (body, ct) => administration.PutAsync(partnerId, body, ct), cancellationToken);
 
     public async Task<IResult> ListDeliveriesAsync(string partnerId, HttpRequest request, CancellationToken cancellationToken)
     {

@@ -12,27 +12,8 @@ public sealed class SourceEndpoints(
     RejectionStore rejections,
     IngestService ingest)
 {
-    public async Task<IResult> PutAsync(string sourceId, HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!admin.IsAdmin(request))
-        {
-            return Problem.Unauthorized();
-        }
-
-        var (registration, problem) = await JsonBody.ReadAsync<SourceRegistration>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return await administration.PutAsync(sourceId, registration!, cancellationToken) switch
-        {
-            AdminOutcome<SourceRegistrationResult>.Created c => HubResults.Json(c.Value, StatusCodes.Status201Created),
-            AdminOutcome<SourceRegistrationResult>.Updated u => HubResults.Json(u.Value),
-            AdminOutcome<SourceRegistrationResult>.Invalid i => Problem.Invalid(i.Errors),
-            _ => Problem.NotFound("No such source."),
-        };
-    }
+    public Task<IResult> PutAsync(string sourceId, HttpRequest request, CancellationToken cancellationToken) =>
+        AdminPut.HandleAsync<SourceRegistration, SourceRegistrationResult>(admin, request, (body, ct) => administration.PutAsync(sourceId, body, ct), cancellationToken);
 
     public async Task<IResult> RotateSecretAsync(string sourceId, HttpRequest request, CancellationToken cancellationToken)
     {
