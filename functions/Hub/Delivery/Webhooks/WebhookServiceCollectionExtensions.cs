@@ -34,6 +34,9 @@ public static class WebhookServiceCollectionExtensions
                 // The pipeline's timeout decides; this is only a backstop.
                 client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout + TimeSpan.FromSeconds(5);
             })
+            // The factory's default handlers log whole request URLs; a partner's URL may carry a token. Our own log
+            // lines name the partner and update instead.
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(static sp => WebhookConnector.CreateHandler(
                 sp.GetRequiredService<WebhookTargetValidator>(), sp.GetRequiredService<WebhookAddressResolver>()))
             .AddResilienceHandler(WebhookPipelines.DeliveryPipeline, static (builder, context) =>
