@@ -159,7 +159,9 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             }
 
             var inArea = candidate.Area is not null && areas.Contains(candidate.Area, StringComparer.Ordinal);
-            var inCounty = counties.Count > 0 && candidate.Participants.Any(p => registry.CountyOf(p) is { } c && counties.Contains(c));
+            var inCounty = counties.Count > 0 && index.Counties
+                .GetOrAdd(candidate.CollaborationId, static (_, state) => CountiesOf(state.Registry, state.Participants), (Registry: registry, candidate.Participants))
+                .Any(counties.Contains);
             if (!inArea && !inCounty)
             {
                 continue;
@@ -218,6 +220,9 @@ public sealed class DigestComposer(OrganisationRegistry registry)
                 l.Score))
             .ToList();
     }
+
+    private static string[] CountiesOf(OrganisationRegistry registry, IEnumerable<string> participants) =>
+        participants.Select(registry.CountyOf).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
 
     private static string TitleOf(DigestMonthIndex index, string collaboration) =>
         index.Collaborations.GetValueOrDefault(collaboration)?.Title

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Digest;
@@ -49,76 +50,150 @@ public sealed class DigestMonthIndex
 
     internal ConcurrentDictionary<string, IReadOnlyList<Likeness>> Alike { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The counties a collaboration's participants are in, filled by the composer on first use.</summary>
+    internal ConcurrentDictionary<string, string[]> Counties { get; } = new(StringComparer.Ordinal);
+
     internal Lazy<DigestNewsCandidate[]> News { get; set; } = new(() => []);
 
-    /// <summary>Reads the month's updates and the catalogue once from <paramref name="source"/>.</summary>
+    /// <summary>
+    /// Reads the catalogue, then the month's updates once from <paramref name="source"/>. The updates are indexed
+    /// (grouped, and analysed for the likeness finder) on a second task while the next ones are still being read, so
+    /// the Swedish text analysis mostly hides behind the storage reads instead of following them.
+    /// </summary>
     public static async Task<DigestMonthIndex> BuildAsync(IDigestSource source, DigestMonth month, CancellationToken cancellationToken)
     {
-        var period = month.Period;
-        var collaborations = new List<Collaboration>();
+        ArgumentNullException.ThrowIfNull(source);
+        var builder = new IndexBuilder(month.Period);
         await foreach (var collaboration in source.CollaborationsAsync(cancellationToken))
         {
-            collaborations.Add(collaboration);
+            builder.Add(collaboration);
         }
 
-        var updates = new List<NormalisedUpdate>();
-        await foreach (var update in source.UpdatesAsync(period.From, period.To, cancellationToken))
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = Channel.CreateBounded<NormalisedUpdate>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
+        var indexing = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await foreach (var update in channel.Reader.ReadAllAsync(stop.Token))
+                    {
+                        builder.Add(update);
+                    }
+                }
+                catch
+                {
+                    // Stop the reader too, so that it never waits on a full channel nobody empties.
+                    await stop.CancelAsync();
+                    throw;
+                }
+            },
+            CancellationToken.None);
+
+        try
         {
-            updates.Add(update);
+            await foreach (var update in source.UpdatesAsync(month.Period.From, month.Period.To, stop.Token))
+            {
+                await channel.Writer.WriteAsync(update, stop.Token);
+            }
+
+            channel.Writer.Complete();
+        }
+        catch (Exception e)
+        {
+            channel.Writer.TryComplete(e);
+            await stop.CancelAsync();
+            await Task.WhenAny(indexing);
+            if (indexing.IsFaulted && e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // The indexing failed first; its exception is the cause.
+                await indexing;
+            }
+
+            throw;
         }
 
-        return Build(period, collaborations, updates);
+        await indexing;
+        return builder.Build();
     }
 
     /// <summary>Builds the index from what is already in memory (tests, benchmarks).</summary>
     public static DigestMonthIndex Build(DigestPeriod period, IEnumerable<Collaboration> collaborations, IEnumerable<NormalisedUpdate> updates)
     {
-        var catalogue = new Dictionary<string, Collaboration>(StringComparer.Ordinal);
-        var participants = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var likeness = new LikenessFinder.Builder();
+        var builder = new IndexBuilder(period);
         foreach (var collaboration in collaborations)
         {
-            catalogue[collaboration.Id] = collaboration;
-            ParticipantsOf(participants, collaboration.Id).UnionWith(collaboration.Participants);
-            likeness.Add(collaboration.Id, collaboration.Title, candidate: false);
+            builder.Add(collaboration);
         }
 
-        var grouped = new Dictionary<string, List<NormalisedUpdate>>(StringComparer.Ordinal);
-        foreach (var update in updates.Where(u => period.Contains(u.ReceivedAt)))
+        foreach (var update in updates)
         {
-            if (!grouped.TryGetValue(update.Collaboration, out var list))
+            builder.Add(update);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Collects the catalogue, then the month's updates one at a time; not thread-safe.</summary>
+    private sealed class IndexBuilder(DigestPeriod period)
+    {
+        private readonly Dictionary<string, Collaboration> _catalogue = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HashSet<string>> _participants = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<NormalisedUpdate>> _grouped = new(StringComparer.Ordinal);
+        private readonly LikenessFinder.Builder _likeness = new();
+
+        public void Add(Collaboration collaboration)
+        {
+            _catalogue[collaboration.Id] = collaboration;
+            ParticipantsOf(_participants, collaboration.Id).UnionWith(collaboration.Participants);
+            _likeness.Add(collaboration.Id, collaboration.Title, candidate: false);
+        }
+
+        public void Add(NormalisedUpdate update)
+        {
+            if (!period.Contains(update.ReceivedAt))
             {
-                grouped.Add(update.Collaboration, list = []);
+                return;
+            }
+
+            if (!_grouped.TryGetValue(update.Collaboration, out var list))
+            {
+                _grouped.Add(update.Collaboration, list = []);
             }
 
             list.Add(update);
-            ParticipantsOf(participants, update.Collaboration).UnionWith(update.Participants.Append(update.Organisation));
-            likeness.Add(update.Collaboration, update.Title, candidate: true);
-            likeness.Add(update.Collaboration, update.Summary, candidate: true);
-            likeness.Add(update.Collaboration, string.Join(' ', update.Tags), candidate: true);
+            var members = ParticipantsOf(_participants, update.Collaboration);
+            members.UnionWith(update.Participants);
+            members.Add(update.Organisation);
+            _likeness.Add(update.Collaboration, update.Title, candidate: true);
+            _likeness.Add(update.Collaboration, update.Summary, candidate: true);
+            _likeness.Add(update.Collaboration, string.Join(' ', update.Tags), candidate: true);
         }
 
-        var byOrganisation = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (collaboration, members) in participants)
+        public DigestMonthIndex Build()
         {
-            foreach (var organisation in members)
+            var byOrganisation = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var (collaboration, members) in _participants)
             {
-                if (!byOrganisation.TryGetValue(organisation, out var list))
+                foreach (var organisation in members)
                 {
-                    byOrganisation.Add(organisation, list = []);
+                    if (!byOrganisation.TryGetValue(organisation, out var list))
+                    {
+                        byOrganisation.Add(organisation, list = []);
+                    }
+
+                    list.Add(collaboration);
                 }
-
-                list.Add(collaboration);
             }
-        }
 
-        var ordered = grouped.ToDictionary(
-            g => g.Key,
-            g => g.Value.OrderBy(u => u.OccurredAt).ThenBy(u => u.ReceivedAt).ThenBy(u => u.Id, StringComparer.Ordinal).ToArray(),
-            StringComparer.Ordinal);
-        var index = new DigestMonthIndex(period, catalogue, ordered, participants, byOrganisation, likeness.Build());
-        index.News = new Lazy<DigestNewsCandidate[]>(index.FindNews);
-        return index;
+            var ordered = _grouped.ToDictionary(
+                g => g.Key,
+                g => g.Value.OrderBy(u => u.OccurredAt).ThenBy(u => u.ReceivedAt).ThenBy(u => u.Id, StringComparer.Ordinal).ToArray(),
+                StringComparer.Ordinal);
+            var index = new DigestMonthIndex(period, _catalogue, ordered, _participants, byOrganisation, _likeness.Build());
+            index.News = new Lazy<DigestNewsCandidate[]>(index.FindNews);
+            return index;
+        }
     }
 
     /// <summary>The month's new collaborations and calls for partners, one per collaboration (a call wins).</summary>

@@ -25,6 +25,8 @@ public sealed class LikenessFinder
     private readonly (int Term, float Weight)[][] _vectors;
     private readonly List<(int Document, float Weight)>[] _postings;
     private readonly string[] _words;
+    private readonly (int Term, float Weight)[][] _queries;
+    private readonly ThreadLocal<ScoreBuffer> _scratch = new(() => new ScoreBuffer());
 
     private LikenessFinder(
         Dictionary<string, int> documentIndex,
@@ -38,6 +40,7 @@ public sealed class LikenessFinder
         _vectors = vectors;
         _postings = postings;
         _words = words;
+        _queries = vectors.Select(v => v.OrderByDescending(t => t.Weight).Take(QueryTerms).ToArray()).ToArray();
     }
 
     public int DocumentCount => _documentIds.Length;
@@ -53,25 +56,44 @@ public sealed class LikenessFinder
             return [];
         }
 
-        var query = _vectors[self].OrderByDescending(t => t.Weight).Take(QueryTerms).ToArray();
-        var scores = new Dictionary<int, double>();
+        var query = _queries[self];
+
+        // Dense accumulators reused per thread: a month has a few thousand documents, and a query touches most of
+        // them through its common stems, so an array beats a dictionary several times over.
+        var buffer = _scratch.Value!;
+        buffer.EnsureCapacity(_documentIds.Length);
+        var scores = buffer.Scores;
+        var touched = buffer.Touched;
+        touched.Clear();
         foreach (var (term, weight) in query)
         {
             foreach (var (document, documentWeight) in _postings[term])
             {
-                if (document != self)
+                if (scores[document] == 0)
                 {
-                    scores[document] = scores.GetValueOrDefault(document) + (weight * documentWeight);
+                    touched.Add(document);
                 }
+
+                scores[document] += weight * documentWeight;
             }
         }
 
-        return scores
-            .Where(s => s.Value >= MinScore && (exclude is null || !exclude(_documentIds[s.Key])))
-            .OrderByDescending(s => s.Value)
-            .ThenBy(s => _documentIds[s.Key], StringComparer.Ordinal)
+        var found = new List<(int Document, double Score)>();
+        foreach (var document in touched)
+        {
+            var score = scores[document];
+            scores[document] = 0;
+            if (document != self && score >= MinScore && (exclude is null || !exclude(_documentIds[document])))
+            {
+                found.Add((document, score));
+            }
+        }
+
+        return found
+            .OrderByDescending(s => s.Score)
+            .ThenBy(s => _documentIds[s.Document], StringComparer.Ordinal)
             .Take(max)
-            .Select(s => new Likeness(_documentIds[s.Key], documentId, s.Value, SharedWords(query, s.Key)))
+            .Select(s => new Likeness(_documentIds[s.Document], documentId, s.Score, SharedWords(query, s.Document)))
             .ToArray();
     }
 
@@ -96,6 +118,21 @@ public sealed class LikenessFinder
     {
         var index = b.ToDictionary(t => t.Term, t => t.Weight);
         return a.Sum(t => index.TryGetValue(t.Term, out var w) ? (double)t.Weight * w : 0);
+    }
+
+    private sealed class ScoreBuffer
+    {
+        public double[] Scores { get; private set; } = [];
+
+        public List<int> Touched { get; } = [];
+
+        public void EnsureCapacity(int documents)
+        {
+            if (Scores.Length < documents)
+            {
+                Scores = new double[documents];
+            }
+        }
     }
 
     /// <summary>Collects texts per document; a document may receive text many times (a title, then each update).</summary>

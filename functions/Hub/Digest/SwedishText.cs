@@ -39,6 +39,11 @@ public static class SwedishText
         "avslutat", "avslutas", "fortsatt", "fortsätter", "pågår", "planerad", "klar", "klart", "nästa", "steg",
     ];
 
+    private static readonly ConcurrentDictionary<string, SwedishTerm?> Words = new(StringComparer.Ordinal);
+
+    private static readonly ConcurrentDictionary<string, SwedishTerm?>.AlternateLookup<ReadOnlySpan<char>> WordLookup =
+        Words.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static readonly HashSet<string> DomainStems = DomainWords.Select(StemOf).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The words of <paramref name="text"/> that carry meaning, each with its stem.</summary>
@@ -54,20 +59,34 @@ public static class SwedishText
         stream.Reset();
         while (stream.IncrementToken())
         {
-            var word = term.ToString();
-            if (word.Length < 2 || word.All(char.IsDigit))
+            // Looked up by span: a word seen before costs no allocation (a month repeats its vocabulary endlessly).
+            var span = term.Buffer.AsSpan(0, term.Length);
+            if (!WordLookup.TryGetValue(span, out var known))
             {
-                continue;
+                var word = span.ToString();
+                known = Classify(word);
+                Words.TryAdd(word, known);
             }
 
-            var stem = StemOf(word);
-            if (stem.Length >= 2 && !DomainStems.Contains(stem))
+            if (known is { } meaningful)
             {
-                yield return new SwedishTerm(stem, word);
+                yield return meaningful;
             }
         }
 
         stream.End();
+    }
+
+    /// <summary>The term a lower-case word gives, or null when it carries no meaning here.</summary>
+    private static SwedishTerm? Classify(string word)
+    {
+        if (word.Length < 2 || word.All(char.IsDigit))
+        {
+            return null;
+        }
+
+        var stem = StemOf(word);
+        return stem.Length >= 2 && !DomainStems.Contains(stem) ? new SwedishTerm(stem, word) : null;
     }
 
     /// <summary>The stem a lower-case word counts as.</summary>

@@ -1,5 +1,7 @@
 using Mellanrum.Hub.Delivery;
 using Mellanrum.Hub.Delivery.Webhooks;
+using Mellanrum.Hub.Digest;
+using Mellanrum.Hub.Digest.Storage;
 using Mellanrum.Hub.Http;
 using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Ingest;
@@ -67,6 +69,11 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<FanoutSweep>();
         services.AddSingleton<WebhookDeliveryProcessor>();
         services.AddSingleton<ReplayService>();
+
+        // The monthly digest.
+        services.AddDigest(configuration);
+        services.AddSingleton<IDigestSource, TableDigestSource>();
+        services.AddSingleton<IDigestLedger, TableDigestLedger>();
         return services;
     }
 }

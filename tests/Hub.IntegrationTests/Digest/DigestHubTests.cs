@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Mellanrum.Hub.Digest;
+using Mellanrum.Hub.Digest.Storage;
+using Mellanrum.Hub.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Mellanrum.Hub.IntegrationTests.Digest;
+
+/// <summary>The digest end to end: seeded over HTTP into Hub.Local on Azurite, mailed to a real SMTP server, read on the web.</summary>
+public sealed class DigestHubTests(DigestHubFixture hub) : IClassFixture<DigestHubFixture>
+{
+    private static readonly string[] Recipients = ["asa.oberg@haninge.example", "it@haninge.example", "orjan@botkyrka.example"];
+
+    [Fact]
+    public async Task SendDigests_SeededMonth_OneMultipartAlternativeEmailPerRecipientWithSwedishSubject()
+    {
+        var first = await hub.FirstSendAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, first.Status);
+        Assert.Equal(hub.Month.ToString(), first.Answer.GetProperty("month").GetString());
+        Assert.Equal(3, first.Answer.GetProperty("sent").GetInt32());
+        Assert.Equal(0, first.Answer.GetProperty("failed").GetInt32());
+        Assert.Equal(Recipients.Order(), first.Messages.Select(m => m.To.Mailboxes.Single().Address).Order());
+        Assert.All(first.Messages, m =>
+        {
+            Assert.Equal($"Mellanrum: månadsbrev {hub.Month.SwedishName}", m.Subject);
+            Assert.Equal(["text/plain", "text/html"], Assert.IsType<MultipartAlternative>(m.Body).OfType<TextPart>().Select(p => p.ContentType.MimeType));
+            Assert.Contains("Beslut om gemensam upphandling av e-arkiv", m.TextBody);
+        });
+        Assert.Equal("Åsa Öberg", first.Messages.Single(m => m.To.Mailboxes.Single().Address == Recipients[0]).To.Mailboxes.Single().Name);
+    }
+
+    [Fact]
+    public async Task SendDigests_SentAgain_NoNewEmailsAndEveryRecipientSkipped()
+    {
+        await hub.FirstSendAsync();
+
+        var (status, again) = await hub.SendMonthAsync(hub.Month.ToString());
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal(0, again.GetProperty("sent").GetInt32());
+        Assert.Equal(3, again.GetProperty("skipped").GetInt32());
+        Assert.Equal(Recipients.Order(), hub.Received().Select(m => m.To.Mailboxes.Single().Address).Order());
+    }
+
+    [Fact]
+    public async Task SendDigests_WithoutAdminKey_Unauthorized()
+    {
+        using var response = await hub.Client.SendAsync(hub.WithPartnerKey(HttpMethod.Post, $"/api/v1/admin/digests/{hub.Month}/send", "haninge"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SendDigests_BadMonth_BadRequestProblem()
+    {
+        var (status, problem) = await hub.SendMonthAsync("2026-13");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("month", problem.GetProperty("invalid-parameters")[0].GetProperty("property").GetString());
+    }
+
+    [Fact]
+    public async Task GetPartnerDigest_PartnerKey_SwedishHtmlLinkingToThePublicBaseUrl()
+    {
+        using var response = await hub.Client.SendAsync(hub.WithPartnerKey(HttpMethod.Get, $"/api/v1/partners/haninge/digests/{hub.Month}", "haninge"));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Contains("lang=\"sv\"", html);
+        Assert.Contains(hub.Month.SwedishName, html);
+        Assert.Contains("Beslut om gemensam upphandling av e-arkiv", html);
+        Assert.Contains($"{DigestHubFixture.PublicBaseUrl}/api/v1/collaborations/{DigestHubFixture.Collaboration}", html);
+    }
+
+    [Fact]
+    public async Task GetPartnerDigest_FormatText_ThePlainPart()
+    {
+        using var response = await hub.Client.SendAsync(hub.WithPartnerKey(HttpMethod.Get, $"/api/v1/partners/botkyrka/digests/{hub.Month}?format=text", "botkyrka"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Contains("Beslut om gemensam upphandling av e-arkiv", text);
+        Assert.DoesNotContain("<", text);
+    }
+
+    [Fact]
+    public async Task GetPartnerDigest_AdminKey_Html()
+    {
+        using var response = await hub.Client.SendAsync(hub.Admin(HttpMethod.Get, $"/api/v1/partners/botkyrka/digests/{hub.Month}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Beslut om gemensam upphandling av e-arkiv", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task GetPartnerDigest_AnotherPartnersKey_Unauthorized()
+    {
+        using var response = await hub.Client.SendAsync(hub.WithPartnerKey(HttpMethod.Get, $"/api/v1/partners/haninge/digests/{hub.Month}", "botkyrka"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task GetPartnerDigest_NoKey_Unauthorized()
+    {
+        using var response = await hub.Client.GetAsync($"/api/v1/partners/haninge/digests/{hub.Month}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetPartnerDigest_UnknownPartnerWithAdminKey_NotFound()
+    {
+        using var response = await hub.Client.SendAsync(hub.Admin(HttpMethod.Get, $"/api/v1/partners/no-such-partner/digests/{hub.Month}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("2026-3")]
+    [InlineData("march")]
+    [InlineData("2026-00")]
+    public async Task GetPartnerDigest_BadMonth_BadRequestProblem(string month)
+    {
+        using var response = await hub.Client.SendAsync(hub.WithPartnerKey(HttpMethod.Get, $"/api/v1/partners/haninge/digests/{month}", "haninge"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("month", problem.GetProperty("invalid-parameters")[0].GetProperty("property").GetString());
+    }
+
+    [Fact]
+    public async Task GetPartnerDigest_EmptyMonthForThePartner_NotFoundProblem()
+    {
+        using var response = await hub.Client.SendAsync(hub.WithPartnerKey(HttpMethod.Get, $"/api/v1/partners/lulea/digests/{hub.Month}", "lulea"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task TableDigestLedger_SecondClaim_Refused()
+    {
+        var ledger = hub.App.Services.GetRequiredService<IDigestLedger>();
+        var month = new DigestMonth(2025, 1);
+
+        Assert.True(await ledger.TryBeginAsync("ledger-claim", "a@example.se", month, CancellationToken.None));
+        Assert.False(await ledger.TryBeginAsync("ledger-claim", "A@Example.se ", month, CancellationToken.None));
+        Assert.True(await ledger.TryBeginAsync("ledger-claim", "a@example.se", month.Next(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TableDigestLedger_ReleaseAfterMarkSent_ClaimKept()
+    {
+        var ledger = hub.App.Services.GetRequiredService<IDigestLedger>();
+        var month = new DigestMonth(2025, 2);
+        await ledger.TryBeginAsync("ledger-sent", "b@example.se", month, CancellationToken.None);
+        await ledger.MarkSentAsync("ledger-sent", "b@example.se", month, CancellationToken.None);
+
+        await ledger.ReleaseAsync("ledger-sent", "b@example.se", month, CancellationToken.None);
+
+        Assert.False(await ledger.TryBeginAsync("ledger-sent", "b@example.se", month, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TableDigestLedger_ReleaseUnsentClaim_CanBeClaimedAgain()
+    {
+        var ledger = hub.App.Services.GetRequiredService<IDigestLedger>();
+        var month = new DigestMonth(2025, 3);
+        await ledger.TryBeginAsync("ledger-release", "c@example.se", month, CancellationToken.None);
+
+        await ledger.ReleaseAsync("ledger-release", "c@example.se", month, CancellationToken.None);
+
+        Assert.True(await ledger.TryBeginAsync("ledger-release", "c@example.se", month, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TableDigestLedger_RowKeys_HoldNoAddress()
+    {
+        var ledger = hub.App.Services.GetRequiredService<IDigestLedger>();
+        await ledger.TryBeginAsync("ledger-hash", "dora@example.se", new DigestMonth(2025, 4), CancellationToken.None);
+
+        var table = await hub.App.Services.GetRequiredService<Mellanrum.Hub.Storage.HubStorage>().TableAsync(Mellanrum.Hub.Storage.HubStorage.DigestsTable);
+        var rows = await table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "ledger-hash").ToListAsync();
+
+        Assert.Equal(TableDigestLedger.ClaimRow("dora@example.se", new DigestMonth(2025, 4)), Assert.Single(rows).RowKey);
+        Assert.DoesNotContain(rows.SelectMany(r => r), p => p.Value?.ToString()?.Contains("dora", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task TableDigestLedger_LastCompletedMonth_OnlyMovesForward()
+    {
+        var ledger = hub.App.Services.GetRequiredService<IDigestLedger>();
+
+        await ledger.MarkMonthCompletedAsync(new DigestMonth(2024, 5), CancellationToken.None);
+        await ledger.MarkMonthCompletedAsync(new DigestMonth(2024, 3), CancellationToken.None);
+
+        Assert.Equal(new DigestMonth(2024, 5), await ledger.LastCompletedMonthAsync(CancellationToken.None));
+    }
+}
