@@ -46,7 +46,7 @@ public class LocalHubFixture : IAsyncLifetime
                 ["AzureWebJobsStorage"] = Azurite.ConnectionString,
                 ["Hub:AdminKey"] = AdminKey,
                 ["Hub:Ingest:RatePerSecond"] = "0",
-                ["Hub:Outbox"] = Path.Combine(Path.GetTempPath(), "mellanrum-outbox-" + Guid.NewGuid().ToString("N")),
+                ["Hub:Smtp:OutboxPath"] = Path.Combine(Path.GetTempPath(), "mellanrum-outbox-" + Guid.NewGuid().ToString("N")),
                 ["Logging:LogLevel:Default"] = "Warning",
             };
             foreach (var (key, value) in Settings)
