@@ -27,6 +27,7 @@ public sealed class QueueListener(
         var delay = TimeSpan.FromMilliseconds(100);
         var running = new System.Collections.Concurrent.ConcurrentDictionary<Task, byte>();
         using var slotFreed = new SemaphoreSlim(0);
+        var created = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -38,7 +39,13 @@ public sealed class QueueListener(
                     continue;
                 }
 
-                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                // Created once (and again if it was deleted), not on every poll: one request less per poll.
+                if (!created)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                    created = true;
+                }
+
                 QueueMessage[] messages = await queue.ReceiveMessagesAsync(settings.BatchSize, settings.VisibilityTimeout + TimeSpan.FromMinutes(5), stoppingToken);
                 if (messages.Length == 0)
                 {
@@ -69,6 +76,7 @@ public sealed class QueueListener(
             }
             catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException)
             {
+                created &= e is not RequestFailedException { Status: 404 };
                 logger.LogWarning("Polling queue {Queue} failed ({Error}); trying again", queueName, e.GetType().Name);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }

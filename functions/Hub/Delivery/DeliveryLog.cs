@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Mellanrum.Hub.Delivery;
 
@@ -24,14 +27,31 @@ public sealed record DeadLetter(string PartnerId, string UpdateId, string Channe
 /// The delivery log per partner (PartitionKey = partner id, RowKey = inverted time + update + channel + attempt, so a
 /// partner's newest attempts read first) and its dead letters (a second row kind in the same partition).
 /// Writes are grouped by partner into batch transactions.
+/// <para>
+/// The fan-out's attempts (five or more writes per update otherwise) go through <see cref="Append"/>: an in-process buffer
+/// written every <see cref="FlushInterval"/> as one batch transaction per partner partition, and on shutdown
+/// (<see cref="DeliveryLogFlusher"/>). The log may therefore lose the last fraction of a second of attempts on a crash;
+/// deliveries are not affected (what was delivered is recorded on the update itself, before its fan-out counts as done).
+/// Reads in this process (<see cref="ListAsync"/>) write the buffer first.
+/// </para>
 /// </summary>
-public sealed class DeliveryLog(HubStorage storage)
+public sealed class DeliveryLog(HubStorage storage, ILogger<DeliveryLog> logger) : IAsyncDisposable
 {
     public const string Delivered = "delivered";
     public const string Failed = "failed";
     public const string Retrying = "retrying";
     public const string DeadLettered = "dead-lettered";
 
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Beyond this many unwritten attempts (storage down for a long while), the oldest are dropped from the buffer.</summary>
+    private const int MaxBuffered = 50_000;
+
+    private readonly ConcurrentQueue<DeliveryAttempt> _pending = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private int _scheduled;
+
+    /// <summary>Writes attempts now (grouped per partner into batch transactions).</summary>
     public async Task RecordAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
     {
         if (attempts.Count == 0)
@@ -40,19 +60,117 @@ public sealed class DeliveryLog(HubStorage storage)
         }
 
         var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
-        foreach (var partner in attempts.GroupBy(a => a.PartnerId))
+        await Task.WhenAll(attempts.GroupBy(a => a.PartnerId).Select(partner => WritePartnerAsync(table, partner.ToArray(), cancellationToken)));
+    }
+
+    /// <summary>Buffers attempts to be written within <see cref="FlushInterval"/> (see the class remarks for what a crash may lose).</summary>
+    public void Append(IReadOnlyList<DeliveryAttempt> attempts)
+    {
+        foreach (var attempt in attempts)
         {
-            foreach (var chunk in partner.Chunk(100))
+            _pending.Enqueue(attempt);
+        }
+
+        while (_pending.Count > MaxBuffered && _pending.TryDequeue(out _))
+        {
+        }
+
+        if (attempts.Count > 0 && Interlocked.Exchange(ref _scheduled, 1) == 0)
+        {
+            _ = FlushLaterAsync();
+        }
+    }
+
+    /// <summary>Writes every buffered attempt: one batch transaction per partner partition (100 rows at most each).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.IsEmpty)
+        {
+            return;
+        }
+
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            var batch = new List<DeliveryAttempt>();
+            while (_pending.TryDequeue(out var attempt))
             {
-                var actions = chunk.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(a)));
-                if (chunk.Length == 1)
+                batch.Add(attempt);
+            }
+
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
+            var failed = await Task.WhenAll(batch.GroupBy(a => a.PartnerId).Select(async partner =>
+            {
+                var rows = partner.ToArray();
+                try
                 {
-                    await table.UpsertEntityAsync(ToEntity(chunk[0]), TableUpdateMode.Replace, cancellationToken);
+                    await WritePartnerAsync(table, rows, cancellationToken);
+                    return [];
                 }
-                else
+                catch (Exception e) when (e is Azure.RequestFailedException or TableTransactionFailedException or HttpRequestException)
                 {
-                    await table.SubmitTransactionAsync(actions, cancellationToken);
+                    logger.LogWarning("Could not write {Count} delivery log row(s) of partner {PartnerId} ({Error}); trying again", rows.Length, partner.Key, e.GetType().Name);
+                    return rows;
                 }
+            }));
+
+            var again = failed.SelectMany(f => f).ToArray();
+            if (again.Length > 0)
+            {
+                Append(again);
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await FlushAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or Azure.RequestFailedException or HttpRequestException)
+        {
+            logger.LogWarning("Could not write the delivery log's last {Count} row(s) on shutdown ({Error})", _pending.Count, e.GetType().Name);
+        }
+
+        _flushing.Dispose();
+    }
+
+    private async Task FlushLaterAsync()
+    {
+        await Task.Delay(FlushInterval);
+        Volatile.Write(ref _scheduled, 0);
+        try
+        {
+            await FlushAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or ObjectDisposedException)
+        {
+            logger.LogWarning("Writing the delivery log failed ({Error})", e.GetType().Name);
+        }
+    }
+
+    private static async Task WritePartnerAsync(TableClient table, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in attempts.Select(ToEntity).DistinctBy(e => e.RowKey).Chunk(100))
+        {
+            if (chunk.Length == 1)
+            {
+                await table.UpsertEntityAsync(chunk[0], TableUpdateMode.Replace, cancellationToken);
+            }
+            else
+            {
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
             }
         }
     }
@@ -82,6 +200,7 @@ public sealed class DeliveryLog(HubStorage storage)
 
     public async Task<(IReadOnlyList<DeliveryAttempt> Attempts, IReadOnlyList<DeadLetter> DeadLetters)> ListAsync(string partnerId, int limit, int offset, CancellationToken cancellationToken)
     {
+        await FlushAsync(cancellationToken);
         var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
         var attempts = new List<DeliveryAttempt>();
         var skipped = 0;
@@ -128,6 +247,14 @@ public sealed class DeliveryLog(HubStorage storage)
         ["Error"] = a.Error,
         ["At"] = a.At,
     };
+}
+
+/// <summary>Writes the delivery log's buffer when the host stops (registered after storage, so it stops before it).</summary>
+public sealed class DeliveryLogFlusher(DeliveryLog log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => log.FlushAsync(cancellationToken);
 }
 
 /// <summary>The <c>deliveries</c> queue message: one webhook delivery, with the event it carries.</summary>

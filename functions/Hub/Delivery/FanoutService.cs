@@ -53,20 +53,12 @@ public sealed class FanoutService(
         }
 
         var update = JsonSerializer.Deserialize<NormalisedUpdate>(entity.GetString("Json"), HubJson.Options)!;
-        var sequence = entity.GetInt64("Sequence");
-        if (sequence is null)
-        {
-            await updates.CompleteAsync(update, cancellationToken, queueFanout: false);
-            sequence = (await updates.FindUpdateEntityAsync(id, cancellationToken))?.GetInt64("Sequence");
-        }
+        // Read just now without a sequence: assign it (and the timeline rows) without reading the entity again.
+        var sequence = entity.GetInt64("Sequence") ?? await updates.CompleteAsync(update, cancellationToken, queueFanout: false, sequenceUnassigned: true);
 
-        if (sequence is > 1)
-        {
-            await WaitForTurnAsync(update, sequence.Value, cancellationToken);
-        }
-
-        var collaboration = await updates.GetCollaborationAsync(update.Collaboration, cancellationToken);
-        var recipients = Router.Route(update, collaboration?.Participants ?? [], await partners.AllAsync(cancellationToken), organisations);
+        // One read of the collaboration serves the ordering wait, the routing (participants) and the mark (ETag).
+        var collaboration = await WaitForTurnAsync(update, sequence, cancellationToken);
+        var recipients = Router.Route(update, collaboration?.Collaboration.Participants ?? [], await partners.AllAsync(cancellationToken), organisations);
         var done = JsonSerializer.Deserialize<HashSet<string>>(entity.GetString("Delivered") ?? "[]") ?? [];
         var outbound = OutboundEvent.From(update, sequence);
 
@@ -75,7 +67,7 @@ public sealed class FanoutService(
             .Select(async x => (x.Partner, x.Channel, Attempt: await DeliverAsync(x.Partner, x.Channel, [outbound], 1, cancellationToken))));
 
         var now = time.GetUtcNow();
-        await log.RecordAsync(results.Select(r => r.Attempt).ToArray(), cancellationToken);
+        log.Append(results.Select(r => r.Attempt).ToArray());
         foreach (var dead in results.Where(r => r.Attempt.Status == DeliveryLog.DeadLettered))
         {
             await log.DeadLetterAsync(new DeadLetter(dead.Partner.Id, id, dead.Channel.Type, 1, dead.Attempt.Error ?? "failed", now), cancellationToken);
@@ -96,12 +88,10 @@ public sealed class FanoutService(
             throw new FanoutIncompleteException(id, failures);
         }
 
-        if (sequence is { } finished)
-        {
-            await updates.MarkFannedOutAsync(update.Collaboration, finished, cancellationToken);
-        }
-
-        await CloseOutboxAsync(id, cancellationToken);
+        // Both after the update says "done": the mark lets the collaboration's next update go, the outbox row is no longer needed.
+        await Task.WhenAll(
+            updates.MarkFannedOutAsync(update.Collaboration, sequence, cancellationToken, collaboration),
+            CloseOutboxAsync(id, cancellationToken));
         logger.LogInformation("Fanned out update {UpdateId} to {Recipients} partner(s)", id, recipients.Count);
     }
 
@@ -154,22 +144,34 @@ public sealed class FanoutService(
     /// Keeps a collaboration's events in sequence order on every channel: waits until the previous update's fan-out has
     /// finished, but never longer than the ordering patience after the update was received (a stuck or missing
     /// predecessor, a gap after a crash), so order is kept in normal running and nothing is ever blocked for good.
+    /// The stored mark is read once; while waiting, a mark written by this process wakes the wait at once (and stands
+    /// in for a read), and the stored mark is read again only when the wait times out (a mark from another instance).
+    /// Returns the collaboration as last read.
     /// </summary>
-    private async Task WaitForTurnAsync(NormalisedUpdate update, long sequence, CancellationToken cancellationToken)
+    private async Task<CollaborationState?> WaitForTurnAsync(NormalisedUpdate update, long sequence, CancellationToken cancellationToken)
     {
+        var state = await updates.GetCollaborationStateAsync(update.Collaboration, cancellationToken);
         var patience = options.Value.Fanout.OrderingPatience;
-        var wait = TimeSpan.FromMilliseconds(20);
-        while (await updates.FannedOutSequenceAsync(update.Collaboration, cancellationToken) < sequence - 1)
+        var wait = TimeSpan.FromMilliseconds(50);
+        while ((state?.FannedOut ?? 0) < sequence - 1 && updates.KnownFannedOut(update.Collaboration) < sequence - 1)
         {
             if (time.GetUtcNow() - update.ReceivedAt > patience)
             {
                 logger.LogWarning("Fan-out of {UpdateId} (sequence {Sequence}) goes ahead without its predecessor", update.Id, sequence);
-                return;
+                break;
             }
 
-            await Task.Delay(wait, time, cancellationToken);
+            await updates.WaitForMarkAsync(update.Collaboration, sequence - 1, wait, cancellationToken);
+            if (updates.KnownFannedOut(update.Collaboration) >= sequence - 1)
+            {
+                break;
+            }
+
+            state = await updates.GetCollaborationStateAsync(update.Collaboration, cancellationToken);
             wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 500));
         }
+
+        return state;
     }
 
     private async Task CloseOutboxAsync(string id, CancellationToken cancellationToken)

@@ -21,6 +21,8 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
 
     public async Task<ReplayResult> ReplayAsync(Partner partner, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
+        // The range is read from the log: write this process's buffered attempts first.
+        await log.FlushAsync(cancellationToken);
         var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
         var ids = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -65,6 +65,7 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<ServiceBusChannel>();
         services.AddSingleton<StorageQueueChannel>();
         services.AddSingleton<DeliveryLog>();
+        services.AddHostedService<DeliveryLogFlusher>();
         services.AddSingleton<FanoutService>();
         services.AddSingleton<FanoutSweep>();
         services.AddSingleton<WebhookDeliveryProcessor>();

@@ -12,6 +12,17 @@ namespace Mellanrum.Hub.Updates;
 /// <summary>The answer of <see cref="UpdateStore.StoreAsync"/>: the update as stored, and whether it was there already.</summary>
 public sealed record StoreResult(NormalisedUpdate Update, bool Duplicate);
 
+/// <summary>A collaboration as read for its fan-out: with the highest sequence fanned out and the entity's ETag.</summary>
+public sealed record CollaborationState(Collaboration Collaboration, long FannedOut, ETag ETag);
+
+/// <summary>A fan-out mark this process wrote, and a signal completed when a higher one replaces it.</summary>
+internal sealed class FannedOutMark(long sequence)
+{
+    public long Sequence { get; } = sequence;
+
+    public TaskCompletionSource Changed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
 /// <summary>What the <c>fanout</c> queue carries: the id of an update whose fan-out is owed.</summary>
 public sealed record FanoutRequested(string UpdateId);
 
@@ -34,6 +45,8 @@ public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<
     public const int OutboxShards = 16;
     private const string UpdateRow = "u";
     private const string CollaborationRow = "c";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FannedOutMark> _fannedOut = new(StringComparer.Ordinal);
 
     public static string OutboxShard(string updateId) =>
         (updateId[0] % OutboxShards).ToString("D2", CultureInfo.InvariantCulture);
@@ -66,33 +79,49 @@ public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<
         logger.LogInformation("Stored update {UpdateId} from {SourceId} in {Collaboration}", update.Id, update.SourceId, update.Collaboration);
 
         // 3. Everything after the commit point is idempotent and repeated by the sweep when it did not finish.
-        await CompleteAsync(update, cancellationToken);
+        //    The insert just made the entity, so it has no sequence yet: no need to read it back.
+        await CompleteAsync(update, cancellationToken, queueFanout: true, sequenceUnassigned: true);
         return new StoreResult(update, Duplicate: false);
     }
 
-    /// <summary>Records a stored update on its timeline and collaboration, then queues its fan-out. Safe to repeat.</summary>
-    public async Task CompleteAsync(NormalisedUpdate update, CancellationToken cancellationToken, bool queueFanout = true)
+    /// <summary>
+    /// Records a stored update on its timeline, by day and in its collaboration (its sequence number), then queues its
+    /// fan-out. Safe to repeat. The three records are independent and written at once; the fan-out is queued only after
+    /// all three. <paramref name="sequenceUnassigned"/>: the caller knows the update entity has no sequence yet (it has
+    /// just inserted it, or just read it), so it is not read again. Returns the update's sequence number.
+    /// </summary>
+    public async Task<long> CompleteAsync(NormalisedUpdate update, CancellationToken cancellationToken, bool queueFanout = true, bool sequenceUnassigned = false)
+    {
+        var json = JsonSerializer.Serialize(update, HubJson.Options);
+        var timeline = WriteTimelineAsync(update, json, cancellationToken);
+        var byDay = WriteByDayAsync(update, json, cancellationToken);
+        var sequence = AssignSequenceAsync(update, sequenceUnassigned, cancellationToken);
+        await Task.WhenAll(timeline, byDay, sequence);
+        if (queueFanout)
+        {
+            var fanout = await storage.QueueAsync(HubStorage.FanoutQueue, cancellationToken);
+            await fanout.SendMessageAsync(JsonSerializer.Serialize(new FanoutRequested(update.Id), HubJson.Options), cancellationToken);
+        }
+
+        return await sequence;
+    }
+
+    private async Task WriteTimelineAsync(NormalisedUpdate update, string json, CancellationToken cancellationToken)
     {
         var timeline = await storage.TableAsync(HubStorage.TimelineTable, cancellationToken);
         await timeline.UpsertEntityAsync(
-            new TableEntity(update.Collaboration, TimelineKey(update)) { ["UpdateId"] = update.Id, ["Json"] = JsonSerializer.Serialize(update, HubJson.Options) },
+            new TableEntity(update.Collaboration, TimelineKey(update)) { ["UpdateId"] = update.Id, ["Json"] = json },
             TableUpdateMode.Replace,
             cancellationToken);
+    }
 
+    private async Task WriteByDayAsync(NormalisedUpdate update, string json, CancellationToken cancellationToken)
+    {
         var byDay = await storage.TableAsync(HubStorage.UpdatesByDayTable, cancellationToken);
         await byDay.UpsertEntityAsync(
-            new TableEntity(DayPartition(update.ReceivedAt), update.Id) { ["Json"] = JsonSerializer.Serialize(update, HubJson.Options), ["ReceivedAt"] = update.ReceivedAt },
+            new TableEntity(DayPartition(update.ReceivedAt), update.Id) { ["Json"] = json, ["ReceivedAt"] = update.ReceivedAt },
             TableUpdateMode.Replace,
             cancellationToken);
-
-        await AssignSequenceAsync(update, cancellationToken);
-        if (!queueFanout)
-        {
-            return;
-        }
-
-        var fanout = await storage.QueueAsync(HubStorage.FanoutQueue, cancellationToken);
-        await fanout.SendMessageAsync(JsonSerializer.Serialize(new FanoutRequested(update.Id), HubJson.Options), cancellationToken);
     }
 
     /// <summary>
@@ -221,25 +250,92 @@ public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<
         return entity.HasValue ? entity.Value!.GetInt64("FannedOut") ?? 0 : 0;
     }
 
-    /// <summary>Records that the fan-out of <paramref name="sequence"/> finished (the mark only moves forward).</summary>
-    public async Task MarkFannedOutAsync(string collaboration, long sequence, CancellationToken cancellationToken)
+    /// <summary>A collaboration as stored, with its fan-out mark and ETag (the fan-out reads it once and passes it on).</summary>
+    public async Task<CollaborationState?> GetCollaborationStateAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsSlug(id))
+        {
+            return null;
+        }
+
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        var entity = await table.FindAsync<TableEntity>(id, CollaborationRow, cancellationToken);
+        return entity is null ? null : new CollaborationState(ToCollaboration(entity), entity.GetInt64("FannedOut") ?? 0, entity.ETag);
+    }
+
+    /// <summary>
+    /// The fan-out mark this process itself wrote last for a collaboration: a lower bound of the stored mark (it is set
+    /// only after the write succeeded, and the stored mark only moves forward), so it may stand in for a read.
+    /// </summary>
+    public long KnownFannedOut(string collaboration) => _fannedOut.TryGetValue(collaboration, out var mark) ? mark.Sequence : 0;
+
+    /// <summary>Waits until this process marks the collaboration's fan-out at least <paramref name="sequence"/>, or the wait passes.</summary>
+    public async Task WaitForMarkAsync(string collaboration, long sequence, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var mark = _fannedOut.GetOrAdd(collaboration, _ => new FannedOutMark(0));
+        if (mark.Sequence >= sequence)
+        {
+            return;
+        }
+
+        try
+        {
+            await mark.Changed.Task.WaitAsync(wait, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Records that the fan-out of <paramref name="sequence"/> finished (the mark only moves forward). <paramref name="known"/>:
+    /// the collaboration as the caller read it; its ETag is tried first, and only when it changed is the entity read again.
+    /// </summary>
+    public async Task MarkFannedOutAsync(string collaboration, long sequence, CancellationToken cancellationToken, CollaborationState? known = null)
     {
         var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var existing = await table.FindAsync<TableEntity>(collaboration, CollaborationRow, cancellationToken);
-            if (existing is null || (existing.GetInt64("FannedOut") ?? 0) >= sequence)
+            var (stored, etag) = known is { } given ? (given.FannedOut, given.ETag) : await ReadMarkAsync(table, collaboration, cancellationToken);
+            known = null;
+            if (etag is null || stored >= sequence)
             {
+                RememberMark(collaboration, stored);
                 return;
             }
 
             try
             {
-                await table.UpdateEntityAsync(new TableEntity(collaboration, CollaborationRow) { ["FannedOut"] = sequence }, existing.ETag, TableUpdateMode.Merge, cancellationToken);
+                await table.UpdateEntityAsync(new TableEntity(collaboration, CollaborationRow) { ["FannedOut"] = sequence }, etag.Value, TableUpdateMode.Merge, cancellationToken);
+                RememberMark(collaboration, sequence);
                 return;
             }
             catch (RequestFailedException e) when (e.IsPreconditionFailed())
             {
+            }
+        }
+    }
+
+    private static async Task<(long FannedOut, ETag? ETag)> ReadMarkAsync(TableClient table, string collaboration, CancellationToken cancellationToken)
+    {
+        var existing = await table.FindAsync<TableEntity>(collaboration, CollaborationRow, cancellationToken);
+        return existing is null ? (0, null) : (existing.GetInt64("FannedOut") ?? 0, existing.ETag);
+    }
+
+    private void RememberMark(string collaboration, long sequence)
+    {
+        while (true)
+        {
+            var current = _fannedOut.GetOrAdd(collaboration, _ => new FannedOutMark(0));
+            if (current.Sequence >= sequence)
+            {
+                return;
+            }
+
+            if (_fannedOut.TryUpdate(collaboration, new FannedOutMark(sequence), current))
+            {
+                current.Changed.TrySetResult();
+                return;
             }
         }
     }
@@ -253,12 +349,11 @@ public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<
     /// title, status and participants. Done once per update (the sequence is kept on the update); concurrent updates
     /// to one collaboration retry on the ETag. A crash between the two writes may leave a gap in the sequence, never a repeat.
     /// </summary>
-    private async Task AssignSequenceAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    private async Task<long> AssignSequenceAsync(NormalisedUpdate update, bool sequenceUnassigned, CancellationToken cancellationToken)
     {
-        var updateEntity = await FindUpdateEntityAsync(update.Id, cancellationToken);
-        if (updateEntity?.GetInt64("Sequence") is not null)
+        if (!sequenceUnassigned && (await FindUpdateEntityAsync(update.Id, cancellationToken))?.GetInt64("Sequence") is { } assigned)
         {
-            return;
+            return assigned;
         }
 
         var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
@@ -319,7 +414,7 @@ public sealed class UpdateStore(HubStorage storage, TimeProvider time, IOptions<
                 }
 
                 await MergeUpdateAsync(update.Id, new Dictionary<string, object?> { ["Sequence"] = sequence }, cancellationToken);
-                return;
+                return sequence;
             }
             catch (RequestFailedException e) when ((e.IsConflict() || e.IsPreconditionFailed()) && attempt < 50)
             {
