@@ -105,13 +105,58 @@ public sealed class LikenessFinder
 
     private string[] SharedWords((int Term, float Weight)[] query, int document)
     {
-        var other = _vectors[document].ToDictionary(t => t.Term, t => t.Weight);
-        return query
-            .Where(t => other.ContainsKey(t.Term))
-            .OrderByDescending(t => t.Weight * other[t.Term])
-            .Take(ExplanationWords)
-            .Select(t => _words[t.Term])
-            .ToArray();
+        // A dense per-thread array of the other document's weights by term, set and cleared around the query:
+        // no dictionary per candidate.
+        var buffer = _scratch.Value!;
+        buffer.EnsureTermCapacity(_words.Length);
+        var weights = buffer.TermWeights;
+        var other = _vectors[document];
+        foreach (var (term, weight) in other)
+        {
+            weights[term] = weight;
+        }
+
+        Span<(float Score, int Term)> best = stackalloc (float, int)[ExplanationWords];
+        var count = 0;
+        foreach (var (term, weight) in query)
+        {
+            var score = weight * weights[term];
+            if (score <= 0)
+            {
+                continue;
+            }
+
+            // Keep the strongest few, in descending order (ties keep the query's order).
+            var at = count;
+            while (at > 0 && best[at - 1].Score < score)
+            {
+                at--;
+            }
+
+            if (at < ExplanationWords)
+            {
+                for (var i = Math.Min(count, ExplanationWords - 1); i > at; i--)
+                {
+                    best[i] = best[i - 1];
+                }
+
+                best[at] = (score, term);
+                count = Math.Min(count + 1, ExplanationWords);
+            }
+        }
+
+        foreach (var (term, _) in other)
+        {
+            weights[term] = 0;
+        }
+
+        var words = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            words[i] = _words[best[i].Term];
+        }
+
+        return words;
     }
 
     private static double Dot((int Term, float Weight)[] a, (int Term, float Weight)[] b)
@@ -125,6 +170,16 @@ public sealed class LikenessFinder
         public double[] Scores { get; private set; } = [];
 
         public List<int> Touched { get; } = [];
+
+        public float[] TermWeights { get; private set; } = [];
+
+        public void EnsureTermCapacity(int terms)
+        {
+            if (TermWeights.Length < terms)
+            {
+                TermWeights = new float[terms];
+            }
+        }
 
         public void EnsureCapacity(int documents)
         {
@@ -143,6 +198,7 @@ public sealed class LikenessFinder
         private readonly List<bool> _candidates = [];
         private readonly Dictionary<string, int> _terms = new(StringComparer.Ordinal);
         private readonly List<Dictionary<string, int>> _forms = [];
+        private readonly List<SwedishTerm> _scratch = [];
 
         /// <summary>Adds text to a document; <paramref name="candidate"/> makes it findable (once true, it stays so).</summary>
         public Builder Add(string documentId, string? text, bool candidate = true)
@@ -157,7 +213,9 @@ public sealed class LikenessFinder
 
             _candidates[document] |= candidate;
             var counts = _counts[document];
-            foreach (var (stem, word) in SwedishText.Terms(text))
+            _scratch.Clear();
+            SwedishText.AppendTerms(text, _scratch);
+            foreach (var (stem, word) in _scratch)
             {
                 if (!_terms.TryGetValue(stem, out var term))
                 {

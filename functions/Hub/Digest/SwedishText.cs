@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Core;
-using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.Sv;
-using Lucene.Net.Analysis.TokenAttributes;
-using Lucene.Net.Analysis.Util;
 using Lucene.Net.Tartarus.Snowball.Ext;
-using Lucene.Net.Util;
 
 namespace Mellanrum.Hub.Digest;
 
@@ -14,16 +8,15 @@ namespace Mellanrum.Hub.Digest;
 public readonly record struct SwedishTerm(string Stem, string Word);
 
 /// <summary>
-/// Swedish text analysis as Lucene's <see cref="SwedishAnalyzer"/> does it (standard tokenizer, lower case,
-/// Swedish stop words, Snowball Swedish stemmer), with the stemming done per word so that the word as written
-/// is kept for explanations. Two additions for this hub's texts: the suffixes <c>-ning</c>/<c>-ing</c>
+/// Swedish text analysis with Lucene's Swedish parts (<see cref="SwedishAnalyzer.DefaultStopSet"/> stop words and the
+/// Snowball <see cref="SwedishStemmer"/>), done per word so that the word as written is kept for explanations, over a
+/// span tokenizer that splits as the standard tokenizer does for Swedish prose (the token-stream machinery was most of
+/// the digest's cost). Two additions for this hub's texts: the suffixes <c>-ning</c>/<c>-ing</c>
 /// and the definite <c>-et</c> that Snowball keeps are dropped (so <c>upphandling</c> and <c>upphandlas</c> meet in <c>upphandl</c>), and words
 /// every collaboration text has (<c>kommun</c>, <c>samverkan</c>, <c>projekt</c>, ...) count as stop words.
 /// </summary>
 public static class SwedishText
 {
-    private static readonly Analyzer Tokens = new WordAnalyzer();
-
     private static readonly ThreadLocal<SwedishStemmer> Stemmer = new(() => new SwedishStemmer());
 
     private static readonly ConcurrentDictionary<string, string> Stems = new(StringComparer.Ordinal);
@@ -47,40 +40,73 @@ public static class SwedishText
     private static readonly HashSet<string> DomainStems = DomainWords.Select(StemOf).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The words of <paramref name="text"/> that carry meaning, each with its stem.</summary>
-    public static IEnumerable<SwedishTerm> Terms(string? text)
+    public static IReadOnlyList<SwedishTerm> Terms(string? text)
+    {
+        var terms = new List<SwedishTerm>();
+        AppendTerms(text, terms);
+        return terms;
+    }
+
+    /// <summary>
+    /// Adds the words of <paramref name="text"/> that carry meaning to <paramref name="terms"/>. Words are split as
+    /// Lucene's standard tokenizer splits Swedish prose (runs of letters and digits; hyphens, slashes and punctuation
+    /// separate), lower-cased, and each distinct word is classified once (stop word, domain word, or its Snowball stem)
+    /// and then looked up by span: a month repeats its vocabulary endlessly, so most words cost one lookup.
+    /// </summary>
+    public static void AppendTerms(string? text, List<SwedishTerm> terms)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            yield break;
+            return;
         }
 
-        using var stream = Tokens.GetTokenStream("text", text);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
+        Span<char> buffer = stackalloc char[MaxWordLength];
+        var span = text.AsSpan();
+        var i = 0;
+        while (i < span.Length)
         {
-            // Looked up by span: a word seen before costs no allocation (a month repeats its vocabulary endlessly).
-            var span = term.Buffer.AsSpan(0, term.Length);
-            if (!WordLookup.TryGetValue(span, out var known))
+            while (i < span.Length && !IsWordChar(span[i]))
             {
-                var word = span.ToString();
-                known = Classify(word);
-                Words.TryAdd(word, known);
+                i++;
+            }
+
+            var start = i;
+            while (i < span.Length && IsWordChar(span[i]))
+            {
+                i++;
+            }
+
+            var length = i - start;
+            if (length == 0 || length > MaxWordLength)
+            {
+                continue;
+            }
+
+            var word = buffer[..length];
+            span.Slice(start, length).ToLowerInvariant(word);
+            if (!WordLookup.TryGetValue(word, out var known))
+            {
+                var key = word.ToString();
+                known = Classify(key);
+                Words.TryAdd(key, known);
             }
 
             if (known is { } meaningful)
             {
-                yield return meaningful;
+                terms.Add(meaningful);
             }
         }
-
-        stream.End();
     }
+
+    private const int MaxWordLength = 64;
+
+    private static bool IsWordChar(char c) =>
+        char.IsLetterOrDigit(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark;
 
     /// <summary>The term a lower-case word gives, or null when it carries no meaning here.</summary>
     private static SwedishTerm? Classify(string word)
     {
-        if (word.Length < 2 || word.All(char.IsDigit))
+        if (word.Length < 2 || word.All(char.IsDigit) || SwedishAnalyzer.DefaultStopSet.Contains(word))
         {
             return null;
         }
@@ -106,18 +132,4 @@ public static class SwedishText
 
         return stem;
     });
-
-    private sealed class WordAnalyzer : Analyzer
-    {
-        private static readonly CharArraySet StopWords = SwedishAnalyzer.DefaultStopSet;
-
-        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
-        {
-            var source = new StandardTokenizer(LuceneVersion.LUCENE_48, reader);
-            TokenStream result = new StandardFilter(LuceneVersion.LUCENE_48, source);
-            result = new LowerCaseFilter(LuceneVersion.LUCENE_48, result);
-            result = new StopFilter(LuceneVersion.LUCENE_48, result, StopWords);
-            return new TokenStreamComponents(source, result);
-        }
-    }
 }

@@ -62,8 +62,10 @@ public static class DigestBenchmarks
         async Task<(int, string)> ComposeAsync()
         {
             var phase = Stopwatch.StartNew();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var index = await DigestMonthIndex.BuildAsync(source, month, CancellationToken.None);
             var indexed = phase.Elapsed;
+            var indexAllocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024 / 1024;
             TimeSpan composing = default, rendering = default;
             int digests = 0, suggestions = 0;
             long characters = 0;
@@ -85,7 +87,7 @@ public static class DigestBenchmarks
                 characters += rendered.Html.Length + rendered.Text.Length;
             }
 
-            return (index.UpdateCount, $"index {indexed.TotalSeconds:F2} s + compose {composing.TotalSeconds:F2} s + render {rendering.TotalSeconds:F2} s; {index.UpdateCount:N0} updates, {digests:N0} digests, {suggestions / Math.Max(1, digests):N1} suggestions each, {characters / Math.Max(1, digests) / 1024:N0} K chars each");
+            return (index.UpdateCount, $"index {indexed.TotalSeconds:F2} s ({indexAllocated:N0} MB) + compose {composing.TotalSeconds:F2} s + render {rendering.TotalSeconds:F2} s; {index.UpdateCount:N0} updates, {digests:N0} digests, {suggestions / Math.Max(1, digests):N1} suggestions each, {characters / Math.Max(1, digests) / 1024:N0} K chars each");
         }
 
         var read = new List<Measurement>();
