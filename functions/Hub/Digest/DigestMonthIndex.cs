@@ -64,18 +64,32 @@ public sealed class DigestMonthIndex
     {
         ArgumentNullException.ThrowIfNull(source);
         var builder = new IndexBuilder(month.Period);
-        await foreach (var collaboration in source.CollaborationsAsync(cancellationToken))
-        {
-            builder.Add(collaboration);
-        }
-
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // The catalogue is read beside the month's updates (two independent reads); the indexing task adds it first.
+        var catalogue = Task.Run(
+            async () =>
+            {
+                var collaborations = new List<Collaboration>();
+                await foreach (var collaboration in source.CollaborationsAsync(stop.Token))
+                {
+                    collaborations.Add(collaboration);
+                }
+
+                return collaborations;
+            },
+            CancellationToken.None);
         var channel = Channel.CreateBounded<NormalisedUpdate>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
         var indexing = Task.Run(
             async () =>
             {
                 try
                 {
+                    foreach (var collaboration in await catalogue)
+                    {
+                        builder.Add(collaboration);
+                    }
+
                     await foreach (var update in channel.Reader.ReadAllAsync(stop.Token))
                     {
                         builder.Add(update);

@@ -84,22 +84,17 @@ public sealed partial class DigestRunner(
         int partners = 0, digests = 0, sent = 0, already = 0, retryable = 0, rejected = 0, uncertain = 0, invalid = 0;
 
         await using var session = await mailer.OpenAsync(cancellationToken);
-        await foreach (var partner in source.PartnersAsync(cancellationToken))
+        await foreach (var composed in DigestPipeline.ComposeAllAsync(composer, renderer, index, source.PartnersAsync(cancellationToken), cancellationToken))
         {
-            if (partner.Digest is not { Recipients.Count: > 0 } settings)
-            {
-                continue;
-            }
-
+            var partner = composed.Partner;
+            var settings = partner.Digest!;
             partners++;
-            var digest = composer.Compose(index, partner);
-            if (digest is null)
+            if (composed.Rendered is not { } rendered)
             {
                 continue;
             }
 
             digests++;
-            var rendered = renderer.Render(digest);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var recipient in settings.Recipients)
             {
