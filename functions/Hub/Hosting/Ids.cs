@@ -11,17 +11,11 @@ public static class Ids
     public static bool IsSlug(string? value) =>
         value is { Length: >= 3 and <= 64 } && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 
-    /// <summary>A value for an error message: cut short, control characters dropped.</summary>
-    public static string Echo(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return string.Empty;
-        }
-
-        var cleaned = new string(value.Where(c => !char.IsControl(c)).Take(41).ToArray());
-        return cleaned.Length > 40 ? cleaned[..40] + "…" : cleaned;
-    }
+    /// <summary>
+    /// A value for an error message, as the normaliser echoes values: cleaned, cut to 40 characters, and never when it
+    /// holds a personnummer (null then).
+    /// </summary>
+    public static string? Echo(string? value) => string.IsNullOrEmpty(value) ? null : Normalisation.Echo.Of(value);
 
     /// <summary>A fresh random id: 26 lowercase base32 characters.</summary>
     public static string NewId() => Base32(RandomNumberGenerator.GetBytes(16));
