@@ -47,7 +47,13 @@ public static class HubLocalHost
         var storageSection = builder.Configuration.GetSection(StorageClients.Setting);
         if (string.IsNullOrEmpty(storageSection.Value) && !storageSection.GetChildren().Any())
         {
-            var azurite = await AzuriteProcess.StartAsync(AzuriteProcess.FindRepositoryRoot(), Path.Combine(DataFolder(), "azurite"), 10000, 10001, 10002);
+            var local = builder.Configuration.GetSection("Local:Azurite");
+            var azurite = await AzuriteProcess.StartAsync(
+                AzuriteProcess.FindRepositoryRoot(),
+                Path.Combine(DataFolder(builder.Configuration), "azurite"),
+                local.GetValue("BlobPort", 10000),
+                local.GetValue("QueuePort", 10001),
+                local.GetValue("TablePort", 10002));
             builder.Configuration[StorageClients.Setting] = azurite.ConnectionString;
 
             // Registered first so that it stops last, after every poller and timer.
@@ -56,7 +62,7 @@ public static class HubLocalHost
 
         if (string.IsNullOrEmpty(builder.Configuration["Hub:AdminKey"]))
         {
-            builder.Configuration["Hub:AdminKey"] = LocalAdminKey();
+            builder.Configuration["Hub:AdminKey"] = LocalAdminKey(DataFolder(builder.Configuration));
         }
 
         builder.Services.AddHub(builder.Configuration);
@@ -107,7 +113,7 @@ public static class HubLocalHost
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? DefaultUrl;
         var served = app.Services.GetRequiredService<ServedFunctions>();
-        var keyFile = Path.Combine(".hub", "admin-key");
+        var keyFile = Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.Combine(DataFolder(app.Configuration), "admin-key"));
         output.WriteLine();
         output.WriteLine($"Mellanrum hub listening on {address}/api/v1 ({served.Functions.Count} functions: {served.Functions.Count(f => f.Trigger is Trigger.Http)} HTTP, {served.Functions.Count(f => f.Trigger is Trigger.Queue)} queue, {served.Functions.Count(f => f.Trigger is Trigger.Timer)} timer)");
         output.WriteLine("Try:");
@@ -138,9 +144,9 @@ public static class HubLocalHost
     }
 
     /// <summary>Without Hub__AdminKey, a random key kept in .hub/admin-key (not in the repository, not in a log).</summary>
-    private static string LocalAdminKey()
+    private static string LocalAdminKey(string dataFolder)
     {
-        var file = Path.Combine(DataFolder(), "admin-key");
+        var file = Path.Combine(dataFolder, "admin-key");
         if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: >= 16 } existing)
         {
             return existing;
@@ -152,9 +158,17 @@ public static class HubLocalHost
         return key;
     }
 
-    /// <summary>The local data folder: <c>.hub/</c> at the repository root (or the working directory outside a clone).</summary>
-    public static string DataFolder()
+    /// <summary>
+    /// The local data folder: <c>Local:DataFolder</c> when set, else <c>.hub/</c> at the repository root (or the working
+    /// directory outside a clone).
+    /// </summary>
+    public static string DataFolder(IConfiguration configuration)
     {
+        if (configuration["Local:DataFolder"] is { Length: > 0 } configured)
+        {
+            return Path.GetFullPath(configured);
+        }
+
         try
         {
             return Path.Combine(AzuriteProcess.FindRepositoryRoot(), ".hub");

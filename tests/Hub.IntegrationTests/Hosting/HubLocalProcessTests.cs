@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Mellanrum.Hub.IntegrationTests.Infrastructure;
+using Mellanrum.Hub.Local;
+
+namespace Mellanrum.Hub.IntegrationTests.Hosting;
+
+/// <summary>
+/// The README's run command as a person uses it: Hub.Local as its own process, starting its own Azurite, serving a
+/// signed POST that a GET returns normalised, and stopping with Ctrl-C (SIGINT) without leaving Azurite behind.
+/// </summary>
+public sealed class HubLocalProcessTests
+{
+    [Fact]
+    public async Task HubLocal_StartsAzuriteItself_ServesASignedPost_AndCtrlCStopsEverything()
+    {
+        var data = Directory.CreateTempSubdirectory("mellanrum-local-").FullName;
+        var (http, blob, queue, table) = (AzuriteProcess.FreePort(), AzuriteProcess.FreePort(), AzuriteProcess.FreePort(), AzuriteProcess.FreePort());
+        var dll = typeof(HubLocalHost).Assembly.Location;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AzuriteProcess.FindRepositoryRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     dll, "--urls", $"http://127.0.0.1:{http}", $"--Local:DataFolder={data}",
+                     $"--Local:Azurite:BlobPort={blob}", $"--Local:Azurite:QueuePort={queue}", $"--Local:Azurite:TablePort={table}",
+                 })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Remove("AzureWebJobsStorage");
+        info.Environment.Remove("Hub__AdminKey");
+        using var process = Process.Start(info)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                output.Enqueue(line);
+                if (line.StartsWith("Mellanrum hub listening on", StringComparison.Ordinal))
+                {
+                    listening.TrySetResult();
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
+            Assert.Contains(output, l => l.Contains("curl", StringComparison.Ordinal));
+
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+            var adminKey = (await File.ReadAllTextAsync(Path.Combine(data, "admin-key"))).Trim();
+            var register = new HttpRequestMessage(HttpMethod.Put, "/api/v1/admin/sources/nacka-diarium") { Content = JsonContent.Create(new { organisation = "0182", name = "Nacka diarium" }) };
+            register.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+            var source = await (await client.SendAsync(register)).Content.ReadFromJsonAsync<JsonElement>();
+
+            using var post = await client.SendAsync(LocalHubFixture.Signed("nacka-diarium", source.GetProperty("secret").GetString()!, Payloads.Canonical()));
+            Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+            var update = await client.GetFromJsonAsync<JsonElement>(post.Headers.Location);
+            Assert.Equal("2026-03-19T08:00:00Z", update.GetProperty("occurredAt").GetString());
+            Assert.Equal("decision", update.GetProperty("kind").GetString());
+
+            // Ctrl-C.
+            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await interrupt.WaitForExitAsync();
+            }
+
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, process.ExitCode);
+            foreach (var port in new[] { blob, queue, table, http })
+            {
+                Assert.False(await IsListeningAsync(port), $"Something still listens on {port} after Ctrl-C.");
+            }
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task<bool> IsListeningAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
