@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
+using Mellanrum.Hub.Delivery.Webhooks;
 
 namespace Mellanrum.Hub.Ingest;
 
@@ -51,11 +51,6 @@ public static class SignatureVerifier
             return SignatureFailure.TooNew;
         }
 
-        var prefix = Encoding.UTF8.GetBytes($"{webhookId}.{webhookTimestamp}.");
-        var signed = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(signed, 0);
-        body.CopyTo(signed.AsSpan(prefix.Length));
-
         var presented = new List<byte[]>();
         foreach (var part in webhookSignature.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -72,7 +67,7 @@ public static class SignatureVerifier
 
         foreach (var secret in secrets)
         {
-            var expected = HMACSHA256.HashData(secret, signed);
+            var expected = WebhookSignature.ComputeHmac(secret, webhookId, webhookTimestamp, body);
             foreach (var candidate in presented)
             {
                 if (CryptographicOperations.FixedTimeEquals(expected, candidate))
@@ -86,12 +81,6 @@ public static class SignatureVerifier
     }
 
     /// <summary>Signs as a sender would: <c>v1,&lt;base64&gt;</c>.</summary>
-    public static string Sign(string webhookId, long timestamp, ReadOnlySpan<byte> body, byte[] secret)
-    {
-        var prefix = Encoding.UTF8.GetBytes($"{webhookId}.{timestamp.ToString(CultureInfo.InvariantCulture)}.");
-        var signed = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(signed, 0);
-        body.CopyTo(signed.AsSpan(prefix.Length));
-        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(secret, signed));
-    }
+    public static string Sign(string webhookId, long timestamp, ReadOnlySpan<byte> body, byte[] secret) =>
+        WebhookSignature.Sign(secret, webhookId, timestamp, body);
 }

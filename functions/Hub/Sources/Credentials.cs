@@ -1,3 +1,4 @@
+using Mellanrum.Hub.Delivery.Webhooks;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -6,11 +7,11 @@ namespace Mellanrum.Hub.Sources;
 /// <summary>Makes and checks the secrets the hub hands out: <c>whsec_</c> signing secrets and Bearer keys.</summary>
 public static class Credentials
 {
-    public const string SecretPrefix = "whsec_";
+    public const string SecretPrefix = WebhookSignature.SecretPrefix;
     public const string KeyPrefix = "mhk_";
 
     /// <summary>A Standard Webhooks secret: <c>whsec_</c> and 32 random bytes in base64.</summary>
-    public static string NewWebhookSecret() => SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    public static string NewWebhookSecret() => WebhookSignature.CreateSecret();
 
     /// <summary>A Bearer key: 32 random bytes, URL-safe; high entropy, so a plain SHA-256 is a sound stored hash.</summary>
     public static string NewKey() => KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -26,7 +27,7 @@ public static class Credentials
 
     /// <summary>The key bytes of a <c>whsec_</c> secret.</summary>
     public static byte[] SecretBytes(string secret) =>
-        Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret);
+        WebhookSignature.TryReadKey(secret, out var key) ? key : throw new FormatException("Not a whsec_ secret.");
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -39,14 +39,21 @@ public static class WebhookSignature
     }
 
     /// <summary>The <c>webhook-signature</c> value for one delivery.</summary>
-    public static string Sign(ReadOnlySpan<byte> key, string webhookId, long unixSeconds, ReadOnlySpan<byte> body)
+    public static string Sign(ReadOnlySpan<byte> key, string webhookId, long unixSeconds, ReadOnlySpan<byte> body) =>
+        "v1," + Convert.ToBase64String(ComputeHmac(key, webhookId, unixSeconds.ToString(CultureInfo.InvariantCulture), body));
+
+    /// <summary>
+    /// HMAC-SHA256 of <c>{id}.{timestamp}.{body}</c>, the Standard Webhooks signed content; the one place both the
+    /// outgoing signer and the ingest verifier compute it (the timestamp exactly as sent in its header).
+    /// </summary>
+    public static byte[] ComputeHmac(ReadOnlySpan<byte> key, string webhookId, string timestamp, ReadOnlySpan<byte> body)
     {
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
         hmac.AppendData(Encoding.UTF8.GetBytes(webhookId));
         hmac.AppendData("."u8);
-        hmac.AppendData(Encoding.ASCII.GetBytes(unixSeconds.ToString(CultureInfo.InvariantCulture)));
+        hmac.AppendData(Encoding.ASCII.GetBytes(timestamp));
         hmac.AppendData("."u8);
         hmac.AppendData(body);
-        return "v1," + Convert.ToBase64String(hmac.GetHashAndReset());
+        return hmac.GetHashAndReset();
     }
 }
