@@ -79,26 +79,13 @@ public sealed class PartnerStore(HubStorage storage, TimeProvider time)
 
     public async Task<Partner?> UpdateAsync(string id, Func<Partner, Partner> change, CancellationToken cancellationToken)
     {
-        var table = await Table(cancellationToken);
-        for (var attempt = 0; ; attempt++)
+        var updated = await (await Table(cancellationToken)).ReplaceWithRetryAsync(Partition, id, existing =>
         {
-            var existing = await table.FindAsync<TableEntity>(Partition, id, cancellationToken);
-            if (existing is null)
-            {
-                return null;
-            }
-
-            var updated = change(ToPartner(existing));
-            try
-            {
-                await table.UpdateEntityAsync(ToEntity(updated), existing.ETag, TableUpdateMode.Replace, cancellationToken);
-                Invalidate();
-                return updated;
-            }
-            catch (RequestFailedException e) when (e.IsPreconditionFailed() && attempt < 10)
-            {
-            }
-        }
+            var partner = change(ToPartner(existing));
+            return (ToEntity(partner), partner);
+        }, cancellationToken);
+        Invalidate();
+        return updated;
     }
 
     public void Invalidate() => _cache = null;

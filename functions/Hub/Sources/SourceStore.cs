@@ -36,31 +36,15 @@ public sealed class SourceStore(HubStorage storage)
     }
 
     /// <summary>Replaces a source's settings with <paramref name="change"/>, retrying on concurrent writes.</summary>
-    public async Task<Source?> UpdateAsync(string sourceId, Func<Source, Source> change, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        var table = await Table(cancellationToken);
-        for (var attempt = 0; ; attempt++)
+    public async Task<Source?> UpdateAsync(string sourceId, Func<Source, Source> change, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await (await Table(cancellationToken)).ReplaceWithRetryAsync(sourceId, Row, existing =>
         {
-            var existing = await table.FindAsync<TableEntity>(sourceId, Row, cancellationToken);
-            if (existing is null)
-            {
-                return null;
-            }
-
             var updated = change(ToSource(existing));
             var entity = ToEntity(updated);
             entity["CreatedAt"] = existing.GetDateTimeOffset("CreatedAt");
             entity["UpdatedAt"] = now;
-            try
-            {
-                await table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
-                return updated;
-            }
-            catch (RequestFailedException e) when (e.IsPreconditionFailed() && attempt < 10)
-            {
-            }
-        }
-    }
+            return (entity, updated);
+        }, cancellationToken);
 
     private Task<TableClient> Table(CancellationToken cancellationToken) => storage.TableAsync(HubStorage.SourcesTable, cancellationToken);
 

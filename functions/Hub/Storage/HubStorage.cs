@@ -97,6 +97,39 @@ public static class TableClientExtensions
         return response.HasValue ? response.Value : null;
     }
 
+    /// <summary>
+    /// Read, change, replace under the entity's ETag, again from the read when someone else wrote in between
+    /// (optimistic concurrency). Null when the entity does not exist.
+    /// </summary>
+    public static async Task<T?> ReplaceWithRetryAsync<T>(
+        this TableClient table,
+        string partitionKey,
+        string rowKey,
+        Func<TableEntity, (TableEntity Entity, T Value)> change,
+        CancellationToken cancellationToken,
+        int attempts = 10)
+        where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await table.FindAsync<TableEntity>(partitionKey, rowKey, cancellationToken);
+            if (existing is null)
+            {
+                return null;
+            }
+
+            var (entity, value) = change(existing);
+            try
+            {
+                await table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                return value;
+            }
+            catch (RequestFailedException e) when (e.IsPreconditionFailed() && attempt < attempts)
+            {
+            }
+        }
+    }
+
     public static bool IsConflict(this RequestFailedException e) => e.Status == 409;
 
     public static bool IsPreconditionFailed(this RequestFailedException e) => e.Status == 412;
