@@ -1,3 +1,4 @@
+using Mellanrum.Hub.Functions.Http;
 using Mellanrum.Hub.Hosting;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,7 @@ public static class FunctionsHost
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
-        builder.Services.AddHub(builder.Configuration);
+        builder.Services.AddHub(builder.Configuration).AddHubHttp();
         return builder.Build();
     }
 }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Azure.Storage.Queues;
+using Mellanrum.Hub.Foundation;
+using Mellanrum.Hub.Functions.Http;
 using Mellanrum.Hub.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -16,21 +18,21 @@ public static class HubLocalHost
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
-    /// <summary>The settings the triggers' <c>%...%</c> expressions name, as the Bicep template sets them in Azure.</summary>
-    public static readonly IReadOnlyDictionary<string, string?> DefaultSettings = new Dictionary<string, string?>
-    {
-        ["HubInboundQueue"] = "inbound-updates",
-        ["HubFanoutQueue"] = "fanout",
-        ["HubDeliveriesQueue"] = "deliveries",
-        ["HubFanoutSweepSchedule"] = "0 */2 * * * *",
-        ["HubRejectionSweepSchedule"] = "0 30 2 * * *",
-        ["HubDigestSchedule"] = "0 0 5,6 1 * *",
-        ["Logging:LogLevel:Default"] = "Information",
-        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        ["Logging:LogLevel:Azure"] = "Warning",
-        // Locally the key ring sits unencrypted in Azurite; in Azure the storage account encrypts it at rest (README, "Secrets").
-        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
-    };
+    /// <summary>
+    /// Hub.Local's defaults: the settings the triggers' <c>%...%</c> expressions name (from the one source of truth,
+    /// <see cref="TriggerSettings"/>, as the Bicep template sets them in Azure) and quiet logging.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> DefaultSettings =
+        TriggerSettings.Defaults.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))
+            .Concat(new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Azure"] = "Warning",
+                // Locally the key ring sits unencrypted in Azurite; in Azure the storage account encrypts it at rest (README, "Secrets").
+                ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+            })
+            .ToDictionary();
 
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -44,7 +46,7 @@ public static class HubLocalHost
         }
 
         // Storage: AzureWebJobsStorage when set, else Azurite from the repository's npm install, data under .hub/.
-        var storageSection = builder.Configuration.GetSection(StorageClients.Setting);
+        var storageSection = builder.Configuration.GetSection(AzureClients.StorageSetting);
         if (string.IsNullOrEmpty(storageSection.Value) && !storageSection.GetChildren().Any())
         {
             var local = builder.Configuration.GetSection("Local:Azurite");
@@ -54,7 +56,7 @@ public static class HubLocalHost
                 local.GetValue("BlobPort", 10000),
                 local.GetValue("QueuePort", 10001),
                 local.GetValue("TablePort", 10002));
-            builder.Configuration[StorageClients.Setting] = azurite.ConnectionString;
+            builder.Configuration[AzureClients.StorageSetting] = azurite.ConnectionString;
 
             // Registered first so that it stops last, after every poller and timer.
             builder.Services.AddHostedService(_ => new AzuriteLifetime(azurite));
@@ -65,7 +67,7 @@ public static class HubLocalHost
             builder.Configuration["Hub:AdminKey"] = LocalAdminKey(DataFolder(builder.Configuration));
         }
 
-        builder.Services.AddHub(builder.Configuration);
+        builder.Services.AddHub(builder.Configuration).AddHubHttp();
         builder.Services.AddSingleton<FunctionInvoker>();
 
         var functions = FunctionCatalog.Load();

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
 

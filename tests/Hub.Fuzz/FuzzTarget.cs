@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
 

@@ -1,29 +1,75 @@
+using System.Text;
 using Mellanrum.Hub.Digest;
+using Mellanrum.Hub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Mellanrum.Hub.Functions.Digest;
 
 /// <summary>The monthly digest: the timer that sends it, a partner's month on the web, and sending a month now.</summary>
-public sealed class DigestFunctions(DigestRunner runner, DigestEndpoints digests)
+public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, KeyAuthenticator keys)
 {
+    private static readonly Problem Unauthorized = Problem.Unauthorized("Authentication failed: send the admin key or this partner's key as Authorization: Bearer.");
+
     /// <summary>Fires at 05:00 and 06:00 UTC on the 1st; the runner acts on the one that is 07:00 in Stockholm.</summary>
     [Function(nameof(SendMonthlyDigest))]
     public Task SendMonthlyDigest([TimerTrigger("%HubDigestSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         runner.RunDueAsync(cancellationToken);
 
+    /// <summary>
+    /// <c>GET /api/v1/partners/{partnerId}/digests/{yyyy-MM}?format=html|text</c> (admin key or the partner's own key):
+    /// 200 <c>text/html</c> or <c>text/plain</c>; 400, 401, 404 (no partner, or nothing happened that month).
+    /// </summary>
     [Function(nameof(GetPartnerDigest))]
-    public Task<IResult> GetPartnerDigest(
+    public async Task<IResult> GetPartnerDigest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/partners/{partnerId}/digests/{month}")] HttpRequest request,
         string partnerId,
         string month,
-        CancellationToken cancellationToken) =>
-        digests.GetAsync(partnerId, month, request, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        var (allowed, partner) = await keys.AdminOrPartnerAsync(request, partnerId, cancellationToken);
+        if (!allowed)
+        {
+            return HubResults.Problem(Unauthorized);
+        }
 
+        if (partner is null)
+        {
+            return HubResults.Problem(Problem.NotFound("No such partner."));
+        }
+
+        var format = request.Query["format"].FirstOrDefault() ?? "html";
+        var errors = new List<InvalidParameter>();
+        if (!DigestMonth.TryParse(month, out var parsed))
+        {
+            errors.Add(DigestMonth.Invalid(month));
+        }
+
+        if (format is not ("text" or "html"))
+        {
+            errors.Add(new InvalidParameter("format", "Either html (the default) or text.", Ids.Echo(format)));
+        }
+
+        if (errors.Count > 0)
+        {
+            return HubResults.Problem(Problem.BadRequest("Invalid digest request.", errors));
+        }
+
+        return await viewer.RenderAsync(partner, parsed, cancellationToken) switch
+        {
+            null => HubResults.Problem(Problem.NotFound($"Nothing happened for this partner in {parsed}: there is no digest for an empty month.")),
+            var rendered when format == "text" => Results.Text(rendered.Text, "text/plain", Encoding.UTF8),
+            var rendered => Results.Text(rendered.Html, "text/html", Encoding.UTF8),
+        };
+    }
+
+    /// <summary><c>POST /api/v1/admin/digests/{yyyy-MM}/send</c>: 202 the run's counts; recipients who have the month are skipped; 400, 401.</summary>
     [Function(nameof(SendDigests))]
     public Task<IResult> SendDigests(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/digests/{month}/send")] HttpRequest request,
         string month,
         CancellationToken cancellationToken) =>
-        digests.SendAsync(month, request, cancellationToken);
+        keys.OnlyAdminAsync(request, async () => DigestMonth.TryParse(month, out var parsed)
+            ? HubResults.Json(DigestSendAnswer.Of(await runner.RunAsync(parsed, cancellationToken)), StatusCodes.Status202Accepted)
+            : HubResults.Problem(Problem.BadRequest("Invalid month.", [DigestMonth.Invalid(month)])));
 }

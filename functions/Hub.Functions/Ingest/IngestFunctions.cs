@@ -1,18 +1,41 @@
+using Mellanrum.Hub.Functions.Http;
 using Mellanrum.Hub.Ingest;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Functions.Ingest;
 
 /// <summary>Updates in: by HTTP (signed or Bearer) and from the <c>inbound-updates</c> storage queue.</summary>
-public sealed class IngestFunctions(IngestService ingest)
+public sealed class IngestFunctions(IngestService ingest, IOptions<IngestOptions> options)
 {
+    /// <summary>
+    /// <c>POST /api/v1/sources/{sourceId}/updates</c>: 202 accepted (<c>Location</c>), 200 duplicate; 400, 401, 413
+    /// (while reading: never more than the limit is buffered), 415, 422, 429 (<c>Retry-After</c>) as problems.
+    /// </summary>
     [Function(nameof(PostUpdate))]
-    public Task<IResult> PostUpdate(
+    public async Task<IResult> PostUpdate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/sources/{sourceId}/updates")] HttpRequest request,
         string sourceId,
-        CancellationToken cancellationToken) =>
-        ingest.HandleHttpAsync(sourceId, request, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxBodyBytes;
+        if (await BodyReader.ReadAsync(request, max, cancellationToken) is not { } body)
+        {
+            return HubResults.Problem(Problem.TooLarge(max));
+        }
+
+        var credentials = new PresentedCredentials(
+            KeyAuthenticator.BearerToken(request),
+            request.Headers["webhook-id"].FirstOrDefault(),
+            request.Headers["webhook-timestamp"].FirstOrDefault(),
+            request.Headers["webhook-signature"].FirstOrDefault());
+        var headers = request.Headers
+            .Where(h => h.Key.StartsWith("ce-", StringComparison.OrdinalIgnoreCase) || IngestService.KeptHeaders.Contains(h.Key.ToLowerInvariant()))
+            .ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var outcome = await ingest.IngestAsync(new IngestRequest(sourceId, request.ContentType, credentials, headers, body), cancellationToken);
+        return IngestResults.Of(outcome);
+    }
 
     /// <summary>Invalid messages become rejections and complete; only failures to store are retried, then poisoned.</summary>
     [Function(nameof(IngestQueuedUpdate))]

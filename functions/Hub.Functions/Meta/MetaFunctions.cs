@@ -1,23 +1,29 @@
-using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Functions.Http;
+using Mellanrum.Hub.Functions.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Mellanrum.Hub.Functions.Meta;
 
-/// <summary>What the API is, whether it is healthy, and its OpenAPI description.</summary>
-public sealed class MetaFunctions(MetaEndpoints meta)
+/// <summary>What the API is, whether it is healthy, and its OpenAPI description: open to anyone.</summary>
+public sealed class MetaFunctions(StorageHealth health)
 {
+    /// <summary><c>GET /api/v1/api-info</c>: name, version, status (DIGG's API profile).</summary>
     [Function(nameof(GetApiInfo))]
     public IResult GetApiInfo([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/api-info")] HttpRequest request) =>
-        meta.ApiInfo();
+        HubResults.Json(ApiInfo.Current);
 
+    /// <summary><c>GET /api/v1/health</c>: 200 when storage answers, else 503.</summary>
     [Function(nameof(GetHealth))]
-    public Task<IResult> GetHealth(
+    public async Task<IResult> GetHealth(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        meta.HealthAsync(cancellationToken);
+        await health.IsReachableAsync(cancellationToken)
+            ? HubResults.Json(new HealthAnswer("healthy", "reachable"))
+            : HubResults.Problem(Problem.Unavailable("Storage is not reachable."));
 
+    /// <summary><c>GET /api/v1/openapi.json</c>: the OpenAPI 3 document.</summary>
     [Function(nameof(GetOpenApi))]
     public IResult GetOpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/openapi.json")] HttpRequest request) =>
-        MetaEndpoints.OpenApi();
+        Results.Text(OpenApiDocument.Json, "application/json");
 }

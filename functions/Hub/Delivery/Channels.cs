@@ -4,7 +4,6 @@ using System.Text;
 using Azure;
 using Azure.Messaging.ServiceBus;
 using Mellanrum.Hub.Partners;
-using Mellanrum.Hub.Storage;
 
 namespace Mellanrum.Hub.Delivery;
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Mellanrum.Hub.Hosting;
-using Mellanrum.Hub.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

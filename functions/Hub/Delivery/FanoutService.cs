@@ -1,12 +1,8 @@
 using System.Text.Json;
-using Azure;
-using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Collaborations;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Partners;
-using Mellanrum.Hub.Storage;
-using Mellanrum.Hub.Updates;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Delivery;
 
@@ -19,7 +15,9 @@ public sealed class FanoutIncompleteException(string updateId, int failures)
 /// close its outbox row. Safe to repeat: (partner, channel) pairs already delivered are skipped.
 /// </summary>
 public sealed class FanoutService(
-    UpdateStore updates,
+    FanoutLedger ledger,
+    UpdateRecorder recorder,
+    CollaborationStore collaborations,
     PartnerStore partners,
     OrganisationRegistry organisations,
     ServiceBusChannel serviceBus,
@@ -27,7 +25,6 @@ public sealed class FanoutService(
     HubStorage storage,
     DeliveryLog log,
     TimeProvider time,
-    IOptions<HubOptions> options,
     ILogger<FanoutService> logger)
 {
     public async Task FanoutAsync(string message, CancellationToken cancellationToken)
@@ -39,27 +36,27 @@ public sealed class FanoutService(
             return;
         }
 
-        var entity = await updates.FindUpdateEntityAsync(id, cancellationToken);
-        if (entity is null)
+        var record = await ledger.ReadAsync(id, cancellationToken);
+        if (record is null)
         {
             logger.LogWarning("Fan-out for update {UpdateId}, which is not stored", id);
             return;
         }
 
-        if (entity.GetString("FanoutState") == "done")
+        if (record.Done)
         {
-            await CloseOutboxAsync(id, cancellationToken);
+            await ledger.CloseAsync(id, cancellationToken);
             return;
         }
 
-        var update = JsonSerializer.Deserialize<NormalisedUpdate>(entity.GetString("Json"), HubJson.Options)!;
-        // Read just now without a sequence: assign it (and the timeline rows) without reading the entity again.
-        var sequence = entity.GetInt64("Sequence") ?? await updates.CompleteAsync(update, cancellationToken, queueFanout: false, sequenceUnassigned: true);
+        var update = record.Update;
+        // Read just now without a sequence: assign it (and the timeline rows) without reading the update again.
+        var sequence = record.Sequence ?? await recorder.RecordAsync(update, knownSequence: null, unread: false, cancellationToken);
 
-        // One read of the collaboration serves the ordering wait, the routing (participants) and the mark (ETag).
-        var collaboration = await WaitForTurnAsync(update, sequence, cancellationToken);
-        var recipients = Router.Route(update, collaboration?.Collaboration.Participants ?? [], await partners.AllAsync(cancellationToken), organisations);
-        var done = JsonSerializer.Deserialize<HashSet<string>>(entity.GetString("Delivered") ?? "[]") ?? [];
+        await ledger.WaitForTurnAsync(update, sequence, cancellationToken);
+        var collaboration = await collaborations.GetAsync(update.Collaboration, cancellationToken);
+        var recipients = Router.Route(update, collaboration?.Participants ?? [], await partners.AllAsync(cancellationToken), organisations);
+        var done = new HashSet<string>(record.Delivered, StringComparer.Ordinal);
         var outbound = OutboundEvent.From(update, sequence);
 
         var results = await Task.WhenAll(recipients.SelectMany(p => p.Channels.Distinct().Select(c => (Partner: p, Channel: c)))
@@ -75,14 +72,7 @@ public sealed class FanoutService(
 
         done.UnionWith(results.Where(r => r.Attempt.Status != DeliveryLog.Retrying).Select(r => Key(r.Partner, r.Channel)));
         var failures = results.Count(r => r.Attempt.Status == DeliveryLog.Retrying);
-        await updates.MergeUpdateAsync(id, new Dictionary<string, object?>
-        {
-            ["Delivered"] = JsonSerializer.Serialize(done),
-            ["Recipients"] = JsonSerializer.Serialize(recipients.Select(p => p.Id)),
-            ["FanoutState"] = failures == 0 ? "done" : "pending",
-            ["FanoutAt"] = now,
-        }, cancellationToken);
-
+        await ledger.SaveAsync(id, done, recipients.Select(p => p.Id), done: failures == 0, cancellationToken);
         if (failures > 0)
         {
             throw new FanoutIncompleteException(id, failures);
@@ -90,8 +80,8 @@ public sealed class FanoutService(
 
         // Both after the update says "done": the mark lets the collaboration's next update go, the outbox row is no longer needed.
         await Task.WhenAll(
-            updates.MarkFannedOutAsync(update.Collaboration, sequence, cancellationToken, collaboration),
-            CloseOutboxAsync(id, cancellationToken));
+            ledger.MarkAsync(update.Collaboration, sequence, cancellationToken),
+            ledger.CloseAsync(id, cancellationToken));
         logger.LogInformation("Fanned out update {UpdateId} to {Recipients} partner(s)", id, recipients.Count);
     }
 
@@ -138,52 +128,6 @@ public sealed class FanoutService(
         }
 
         return new DeliveryAttempt(partner.Id, updateId, channel.Type, attempt, status, null, outcome.Latency.TotalMilliseconds, outcome.Error, now);
-    }
-
-    /// <summary>
-    /// Keeps a collaboration's events in sequence order on every channel: waits until the previous update's fan-out has
-    /// finished, but never longer than the ordering patience after the update was received (a stuck or missing
-    /// predecessor, a gap after a crash), so order is kept in normal running and nothing is ever blocked for good.
-    /// The stored mark is read once; while waiting, a mark written by this process wakes the wait at once (and stands
-    /// in for a read), and the stored mark is read again only when the wait times out (a mark from another instance).
-    /// Returns the collaboration as last read.
-    /// </summary>
-    private async Task<CollaborationState?> WaitForTurnAsync(NormalisedUpdate update, long sequence, CancellationToken cancellationToken)
-    {
-        var state = await updates.GetCollaborationStateAsync(update.Collaboration, cancellationToken);
-        var patience = options.Value.Fanout.OrderingPatience;
-        var wait = TimeSpan.FromMilliseconds(50);
-        while ((state?.FannedOut ?? 0) < sequence - 1 && updates.KnownFannedOut(update.Collaboration) < sequence - 1)
-        {
-            if (time.GetUtcNow() - update.ReceivedAt > patience)
-            {
-                logger.LogWarning("Fan-out of {UpdateId} (sequence {Sequence}) goes ahead without its predecessor", update.Id, sequence);
-                break;
-            }
-
-            await updates.WaitForMarkAsync(update.Collaboration, sequence - 1, wait, cancellationToken);
-            if (updates.KnownFannedOut(update.Collaboration) >= sequence - 1)
-            {
-                break;
-            }
-
-            state = await updates.GetCollaborationStateAsync(update.Collaboration, cancellationToken);
-            wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 500));
-        }
-
-        return state;
-    }
-
-    private async Task CloseOutboxAsync(string id, CancellationToken cancellationToken)
-    {
-        var outbox = await storage.TableAsync(HubStorage.OutboxTable, cancellationToken);
-        try
-        {
-            await outbox.DeleteEntityAsync(UpdateStore.OutboxShard(id), id, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-        }
     }
 
     private static string Key(Partner partner, PartnerChannel channel) => $"{partner.Id}|{channel.Type}|{channel.Url}";

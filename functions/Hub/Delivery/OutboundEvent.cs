@@ -3,7 +3,6 @@ using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Extensions;
 using CloudNative.CloudEvents.SystemTextJson;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Delivery;

@@ -1,8 +1,5 @@
-using System.Text.Json;
 using Azure.Data.Tables;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Partners;
-using Mellanrum.Hub.Storage;
 using Mellanrum.Hub.Updates;
 using Microsoft.Extensions.Logging;
 
@@ -57,10 +54,9 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
         var events = new List<OutboundEvent>();
         foreach (var id in ids.Take(MaxUpdates))
         {
-            if (await updates.FindUpdateEntityAsync(id, cancellationToken) is { } entity)
+            if (await updates.GetStoredAsync(id, cancellationToken) is { } stored)
             {
-                var update = JsonSerializer.Deserialize<NormalisedUpdate>(entity.GetString("Json"), HubJson.Options)!;
-                events.Add(OutboundEvent.From(update, entity.GetInt64("Sequence")));
+                events.Add(OutboundEvent.From(stored.Update, stored.Sequence));
             }
         }
 

@@ -2,7 +2,6 @@ using System.Text;
 using Mellanrum.Hub.Delivery.Webhooks;
 using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Sources;
-using Mellanrum.Hub.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Mellanrum.Hub.Delivery;

@@ -52,6 +52,9 @@ public readonly record struct DigestMonth : IComparable<DigestMonth>
     public static DigestMonth Parse(string value) =>
         TryParse(value, out var month) ? month : throw new FormatException("A month is written yyyy-MM, e.g. 2026-03.");
 
+    /// <summary>The failing field of a month that does not parse, for a problem answer.</summary>
+    public static InvalidParameter Invalid(string? value) => new("month", "A month is written yyyy-MM, e.g. 2026-03.", Ids.Echo(value));
+
     /// <summary>Accepts exactly <c>yyyy-MM</c>.</summary>
     public static bool TryParse(string? value, out DigestMonth month)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Mellanrum.Hub.Collaborations;
 using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Digest;

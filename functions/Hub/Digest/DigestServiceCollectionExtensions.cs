@@ -39,7 +39,6 @@ public static class DigestServiceCollectionExtensions
             sp.GetRequiredService<ILogger<DigestMailer>>()));
         services.AddSingleton<DigestRunner>();
         services.AddSingleton<DigestViewer>();
-        services.AddSingleton<DigestEndpoints>();
         return services;
     }
 

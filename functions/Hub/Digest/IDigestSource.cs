@@ -1,3 +1,4 @@
+using Mellanrum.Hub.Collaborations;
 using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Updates;
 

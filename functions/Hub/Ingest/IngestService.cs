@@ -1,12 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using System.Threading.RateLimiting;
-using Mellanrum.Hub.Hosting;
-using Mellanrum.Hub.Http;
+using Mellanrum.Hub.Collaborations;
+using Mellanrum.Hub.Delivery;
 using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Sources;
 using Mellanrum.Hub.Updates;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +19,13 @@ public abstract record IngestOutcome
     public sealed record Refused(Problem Problem, Rejection? Rejection) : IngestOutcome;
 }
 
+/// <summary>
+/// A request to <c>POST /api/v1/sources/{sourceId}/updates</c> as the HTTP edge read it: the body (within the limit), its
+/// content type, the credentials it presented and the headers ingest reads (<c>ce-*</c>, <c>webhook-id</c>,
+/// <c>idempotency-key</c>, lower-cased).
+/// </summary>
+public sealed record IngestRequest(string SourceId, string? ContentType, PresentedCredentials Credentials, IReadOnlyDictionary<string, string> Headers, ReadOnlyMemory<byte> Body);
+
 /// <summary>The body of a message on the <c>inbound-updates</c> queue.</summary>
 public sealed record InboundMessage(string? SourceId, string? ContentType, JsonElement? Body, IReadOnlyDictionary<string, string>? Headers);
 
@@ -29,58 +35,45 @@ public sealed class IngestService(
     SourceStore sources,
     IUpdateNormaliser normaliser,
     UpdateStore updates,
+    UpdateRecorder recorder,
+    FanoutLedger ledger,
     RejectionStore rejections,
     TimeProvider time,
-    IOptions<HubOptions> options,
+    IOptions<IngestOptions> options,
     ILogger<IngestService> logger) : IDisposable
 {
-    private static readonly string[] KeptHeaders = ["webhook-id", "idempotency-key"];
+    /// <summary>Headers ingest reads besides <c>ce-*</c>; the edge passes these on.</summary>
+    public static readonly IReadOnlyList<string> KeptHeaders = ["webhook-id", "idempotency-key"];
 
     private readonly PartitionedRateLimiter<string> _rates = PartitionedRateLimiter.Create<string, string>(sourceId =>
-        options.Value.Ingest.RatePerSecond == 0
+        options.Value.RatePerSecond == 0
             ? RateLimitPartition.GetNoLimiter(sourceId)
             : RateLimitPartition.GetTokenBucketLimiter(sourceId, _ => new TokenBucketRateLimiterOptions
             {
-                TokenLimit = options.Value.Ingest.RateBurst,
-                TokensPerPeriod = options.Value.Ingest.RatePerSecond,
+                TokenLimit = options.Value.RateBurst,
+                TokensPerPeriod = options.Value.RatePerSecond,
                 ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
 
-    /// <summary><c>POST /api/v1/sources/{sourceId}/updates</c>.</summary>
-    public async Task<IResult> HandleHttpAsync(string sourceId, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary><c>POST /api/v1/sources/{sourceId}/updates</c>: authenticate, rate, read, normalise, store.</summary>
+    public async Task<IngestOutcome> IngestAsync(IngestRequest request, CancellationToken cancellationToken)
     {
-        var max = options.Value.Ingest.MaxBodyBytes;
-        var body = await BodyReader.ReadAsync(request, max, cancellationToken);
-        if (body is null)
-        {
-            return Problem.TooLarge(max);
-        }
-
-        var credentials = new PresentedCredentials(
-            AdminAuthenticator.BearerToken(request),
-            request.Headers["webhook-id"].FirstOrDefault(),
-            request.Headers["webhook-timestamp"].FirstOrDefault(),
-            request.Headers["webhook-signature"].FirstOrDefault());
-        var source = await authenticator.AuthenticateAsync(sourceId, credentials, body.Value, cancellationToken);
+        var source = await authenticator.AuthenticateAsync(request.SourceId, request.Credentials, request.Body, cancellationToken);
         if (source is null)
         {
-            return Problem.Unauthorized();
+            return new IngestOutcome.Refused(Problem.Unauthorized(), null);
         }
 
         using var lease = _rates.AttemptAcquire(source.Id);
         if (!lease.IsAcquired)
         {
             var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-            return Problem.TooManyRequests(wait);
+            return new IngestOutcome.Refused(Problem.TooManyRequests(wait), null);
         }
 
-        var headers = request.Headers
-            .Where(h => h.Key.StartsWith("ce-", StringComparison.OrdinalIgnoreCase) || KeptHeaders.Contains(h.Key.ToLowerInvariant()))
-            .ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var outcome = await ProcessAsync(source, "http", request.ContentType, headers, body.Value, cancellationToken);
-        return ToResult(outcome);
+        return await ProcessAsync(source, "http", request.ContentType, request.Headers, request.Body, cancellationToken);
     }
 
     /// <summary>A message from the <c>inbound-updates</c> queue (plain UTF-8 JSON text, or the same in Base64).</summary>
@@ -149,17 +142,17 @@ public sealed class IngestService(
     }
 
     /// <summary>Runs a kept rejection again with the source's current settings (typically after its profile was fixed).</summary>
-    public async Task<IResult> RetryAsync(string sourceId, string rejectionId, CancellationToken cancellationToken)
+    public async Task<IngestOutcome> RetryAsync(string sourceId, string rejectionId, CancellationToken cancellationToken)
     {
         var rejection = await rejections.GetAsync(sourceId, rejectionId, cancellationToken);
         if (rejection is null)
         {
-            return Problem.NotFound("No such rejection for this source.");
+            return new IngestOutcome.Refused(Problem.NotFound("No such rejection for this source."), null);
         }
 
         if (rejection.BodyTruncated)
         {
-            return Problem.Conflict("The kept body was cut at the storage limit; it cannot be run again. Send the update again instead.");
+            return new IngestOutcome.Refused(Problem.Conflict("The kept body was cut at the storage limit; it cannot be run again. Send the update again instead."), null);
         }
 
         var body = Encoding.UTF8.GetBytes(rejection.Body);
@@ -173,7 +166,7 @@ public sealed class IngestService(
             var source = await sources.GetAsync(sourceId, cancellationToken);
             if (source is null)
             {
-                return Problem.NotFound("The source no longer exists.");
+                return new IngestOutcome.Refused(Problem.NotFound("The source no longer exists."), null);
             }
 
             outcome = await ProcessAsync(source, rejection.Channel, rejection.ContentType, rejection.Headers, body, cancellationToken, keepRejection: false);
@@ -190,16 +183,8 @@ public sealed class IngestService(
             await rejections.UpdateAsync(rejection with { Reasons = refused.Problem.InvalidParameters, Status = refused.Problem.Status, RetriedAt = now }, cancellationToken);
         }
 
-        return ToResult(outcome);
+        return outcome;
     }
-
-    public static IResult ToResult(IngestOutcome outcome) => outcome switch
-    {
-        IngestOutcome.Stored { Duplicate: false } s => HubResults.Accepted($"/api/v1/updates/{s.Update.Id}", new IngestAnswer(s.Update.Id, "accepted", null)),
-        IngestOutcome.Stored s => HubResults.Json(new IngestAnswer(s.Update.Id, "accepted", true)),
-        IngestOutcome.Refused r => r.Problem,
-        _ => throw new InvalidOperationException(),
-    };
 
     public void Dispose() => _rates.Dispose();
 
@@ -221,7 +206,7 @@ public sealed class IngestService(
             {
                 var key = IdempotencyKey.Select(result.Update!.ExternalId, payload.CloudEventId, headers.GetValueOrDefault("webhook-id"), headers.GetValueOrDefault("idempotency-key"));
                 var id = key is null ? Ids.NewId() : Ids.Deterministic(source.Id, key);
-                var stored = await updates.StoreAsync(NormalisedUpdate.Create(id, source.Id, source.Organisation, result.Update, now), cancellationToken);
+                var stored = await StoreAsync(NormalisedUpdate.Create(id, source.Id, source.Organisation, result.Update, now), cancellationToken);
                 return new IngestOutcome.Stored(stored.Update, stored.Duplicate);
             }
 
@@ -236,6 +221,26 @@ public sealed class IngestService(
         }
 
         return new IngestOutcome.Refused(problem!, rejection);
+    }
+
+    /// <summary>
+    /// Stores an update durably, then records it in its collaboration and asks for its fan-out. The outbox row comes
+    /// first, so a crash after the insert (the commit point, after which a 2xx may be answered) leaves a row that the
+    /// sweep completes; everything after the insert is idempotent.
+    /// </summary>
+    private async Task<StoreResult> StoreAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    {
+        await ledger.OpenAsync(update.Id, cancellationToken);
+        var stored = await updates.InsertAsync(update, cancellationToken);
+        if (stored.Duplicate)
+        {
+            return stored;
+        }
+
+        // The insert just made the update, so it has no sequence yet: no need to read it back.
+        await recorder.RecordAsync(update, knownSequence: null, unread: false, cancellationToken);
+        await ledger.RequestAsync(update.Id, cancellationToken);
+        return stored;
     }
 
     private static InboundMessage? ReadEnvelope(string? text)

@@ -2,8 +2,6 @@ using System.Net.Mime;
 using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
-using Mellanrum.Hub.Hosting;
-using Mellanrum.Hub.Http;
 using Mellanrum.Hub.Normalisation;
 
 namespace Mellanrum.Hub.Ingest;

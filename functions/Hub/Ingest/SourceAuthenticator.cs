@@ -1,4 +1,3 @@
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Sources;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,7 +12,7 @@ public sealed class SourceAuthenticator(
     SourceStore sources,
     SecretProtector protector,
     TimeProvider time,
-    IOptions<HubOptions> options,
+    IOptions<IngestOptions> options,
     ILogger<SourceAuthenticator> logger)
 {
     public async Task<Source?> AuthenticateAsync(string sourceId, PresentedCredentials credentials, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -37,7 +36,7 @@ public sealed class SourceAuthenticator(
             var now = time.GetUtcNow();
             var secrets = source.ValidSecrets(now).Select(s => Credentials.SecretBytes(protector.Unprotect(s.Protected)));
             var failure = SignatureVerifier.Verify(
-                credentials.WebhookId, credentials.WebhookTimestamp, credentials.WebhookSignature, body.Span, secrets, now, options.Value.Ingest.TimestampTolerance);
+                credentials.WebhookId, credentials.WebhookTimestamp, credentials.WebhookSignature, body.Span, secrets, now, options.Value.TimestampTolerance);
             if (failure == SignatureFailure.None)
             {
                 return source;

@@ -4,12 +4,6 @@ using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Normalisation;
 
-/// <summary>One failing field of a 422, as the contract's <c>invalid-parameters</c> lists it.</summary>
-public sealed record InvalidParameter(
-    [property: JsonPropertyName("property")] string Property,
-    [property: JsonPropertyName("reason")] string Reason,
-    [property: JsonPropertyName("value")] string? Value = null);
-
 /// <summary>Who sent the payload and how their format reads.</summary>
 public sealed record NormalisationContext(string SourceId, string Organisation, MappingProfile? Profile, DateTimeOffset Now);
 

@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using Mellanrum.Hub.Delivery;
-using Mellanrum.Hub.Delivery.Webhooks;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Sources;

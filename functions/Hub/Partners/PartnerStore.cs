@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Mellanrum.Hub.Hosting;
-using Mellanrum.Hub.Storage;
 
 namespace Mellanrum.Hub.Partners;
 
@@ -79,7 +77,7 @@ public sealed class PartnerStore(HubStorage storage, TimeProvider time)
 
     public async Task<Partner?> UpdateAsync(string id, Func<Partner, Partner> change, CancellationToken cancellationToken)
     {
-        var updated = await (await Table(cancellationToken)).ReplaceWithRetryAsync(Partition, id, existing =>
+        var updated = await (await Table(cancellationToken)).ReplaceExistingAsync(Partition, id, existing =>
         {
             var partner = change(ToPartner(existing));
             return (ToEntity(partner), partner);

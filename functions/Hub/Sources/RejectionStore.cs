@@ -1,9 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
-using Mellanrum.Hub.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Sources;
@@ -29,7 +27,7 @@ public sealed record Rejection(
 /// Rejections in Table Storage: PartitionKey = source id (or <c>_unattributed</c> for queue messages naming no source),
 /// RowKey = the rejection id, which starts with inverted ticks so a source's rejections list newest first.
 /// </summary>
-public sealed class RejectionStore(HubStorage storage, TimeProvider time, IOptions<HubOptions> options)
+public sealed class RejectionStore(HubStorage storage, TimeProvider time, IOptions<RejectionOptions> options)
 {
     public const string Unattributed = "_unattributed";
 
@@ -46,7 +44,7 @@ public sealed class RejectionStore(HubStorage storage, TimeProvider time, IOptio
     {
         var now = time.GetUtcNow();
         var id = ReverseChronological.Key(now) + Ids.NewId()[..6];
-        var max = options.Value.Rejections.MaxStoredBodyBytes;
+        var max = options.Value.MaxStoredBodyBytes;
         var truncated = body.Length > max;
         var text = Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, max)]);
         var rejection = new Rejection(id, sourceId ?? Unattributed, channel, status, title, reasons, contentType, headers, text, truncated, now, "open", null, null);
@@ -94,7 +92,7 @@ public sealed class RejectionStore(HubStorage storage, TimeProvider time, IOptio
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubStorage.RejectionsTable, cancellationToken);
-        var cutoff = time.GetUtcNow().AddDays(-options.Value.Rejections.RetentionDays);
+        var cutoff = time.GetUtcNow().AddDays(-options.Value.RetentionDays);
 
         // Row keys are inverted ticks: older rejections have larger keys.
         var boundary = ReverseChronological.Key(cutoff);

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Organisations;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Sources;
 
@@ -25,16 +25,11 @@ public sealed record SourceRegistrationResult(
     [property: JsonPropertyName("secret")] string? Secret = null,
     [property: JsonPropertyName("key")] string? Key = null);
 
-public abstract record AdminOutcome<T>
-{
-    public sealed record Created(T Value) : AdminOutcome<T>;
-
-    public sealed record Updated(T Value) : AdminOutcome<T>;
-
-    public sealed record Invalid(IReadOnlyList<InvalidParameter> Errors) : AdminOutcome<T>;
-
-    public sealed record NotFound : AdminOutcome<T>;
-}
+/// <summary>A rotated secret, shown once, and until when the previous one still verifies.</summary>
+public sealed record SecretRotation(
+    string Id,
+    string Secret,
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(UtcDateTimeOffsetConverter))] DateTimeOffset PreviousSecretValidUntil);
 
 /// <summary>Registers sources, keeps their settings current and rotates their secrets.</summary>
 public sealed class SourceAdministration(
@@ -42,10 +37,9 @@ public sealed class SourceAdministration(
     SecretProtector protector,
     OrganisationRegistry organisations,
     TimeProvider time,
+    IOptions<SourceOptions> options,
     ILogger<SourceAdministration> logger)
 {
-    public static readonly TimeSpan PreviousSecretValidity = TimeSpan.FromHours(24);
-
     public async Task<AdminOutcome<SourceRegistrationResult>> PutAsync(string sourceId, SourceRegistration registration, CancellationToken cancellationToken)
     {
         var errors = new List<InvalidParameter>();
@@ -111,8 +105,11 @@ public sealed class SourceAdministration(
         return new AdminOutcome<SourceRegistrationResult>.Created(Describe(source) with { Secret = secret, Key = key });
     }
 
-    /// <summary>A new secret; the current one stays valid for 24 hours, older ones end now.</summary>
-    public async Task<AdminOutcome<string>> RotateSecretAsync(string sourceId, CancellationToken cancellationToken)
+    /// <summary>How long a rotated-out secret still verifies (<c>Hub:Ingest:PreviousSecretValidity</c>, 24 hours by default).</summary>
+    public TimeSpan PreviousSecretValidity => options.Value.PreviousSecretValidity;
+
+    /// <summary>A new secret; the current one stays valid for <see cref="PreviousSecretValidity"/>, older ones end now.</summary>
+    public async Task<AdminOutcome<SecretRotation>> RotateSecretAsync(string sourceId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var secret = Credentials.NewWebhookSecret();
@@ -130,11 +127,11 @@ public sealed class SourceAdministration(
             cancellationToken);
         if (updated is null)
         {
-            return new AdminOutcome<string>.NotFound();
+            return new AdminOutcome<SecretRotation>.NotFound();
         }
 
         logger.LogInformation("Rotated the webhook secret of source {SourceId}", sourceId);
-        return new AdminOutcome<string>.Created(secret);
+        return new AdminOutcome<SecretRotation>.Created(new SecretRotation(sourceId, secret, now + PreviousSecretValidity));
     }
 
     private static MappingProfile? ReadProfile(JsonElement? element, List<InvalidParameter> errors)
@@ -148,7 +145,7 @@ public sealed class SourceAdministration(
         MappingProfile? profile;
         try
         {
-            profile = json.Deserialize<MappingProfile>(Hosting.HubJson.Options);
+            profile = json.Deserialize<MappingProfile>(HubJson.Options);
         }
         catch (JsonException)
         {

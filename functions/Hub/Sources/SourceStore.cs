@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
-using Mellanrum.Hub.Storage;
 
 namespace Mellanrum.Hub.Sources;
 
@@ -37,7 +35,7 @@ public sealed class SourceStore(HubStorage storage)
 
     /// <summary>Replaces a source's settings with <paramref name="change"/>, retrying on concurrent writes.</summary>
     public async Task<Source?> UpdateAsync(string sourceId, Func<Source, Source> change, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        await (await Table(cancellationToken)).ReplaceWithRetryAsync(sourceId, Row, existing =>
+        await (await Table(cancellationToken)).ReplaceExistingAsync(sourceId, Row, existing =>
         {
             var updated = change(ToSource(existing));
             var entity = ToEntity(updated);

@@ -1,6 +1,5 @@
 using System.Xml.Linq;
 using Azure.Data.Tables;
-using Mellanrum.Hub.Storage;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace Mellanrum.Hub.Sources;

@@ -17,7 +17,7 @@ public sealed class FanoutHubFixture : LocalHubFixture
         ["Hub:Webhooks:RetryWaits:0"] = "00:00:00",
         ["Hub:Webhooks:RetryWaits:1"] = "00:00:00",
         ["Hub:Webhooks:RetryWaits:2"] = "00:00:00",
-        ["Hub:Ingest:FanoutGrace"] = "00:00:00",
+        ["Hub:Fanout:Grace"] = "00:00:00",
     };
 
     public override async Task InitializeAsync()

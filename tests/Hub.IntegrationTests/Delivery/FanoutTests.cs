@@ -5,6 +5,7 @@ using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
 using Mellanrum.Hub.Delivery;
+using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.IntegrationTests.Delivery.Webhooks;
 using Mellanrum.Hub.IntegrationTests.Infrastructure;
 using Mellanrum.Hub.Updates;
@@ -33,11 +34,11 @@ public sealed class FanoutTests(FanoutHubFixture hub) : IClassFixture<FanoutHubF
 
     private async Task WaitFannedOutAsync(params string[] ids)
     {
-        var store = hub.App.Services.GetRequiredService<UpdateStore>();
+        var ledger = hub.App.Services.GetRequiredService<FanoutLedger>();
         foreach (var id in ids)
         {
             await LocalHubFixture.EventuallyAsync(
-                async () => (await store.FindUpdateEntityAsync(id, CancellationToken.None))?.GetString("FanoutState") == "done" ? "done" : null,
+                async () => (await ledger.ReadAsync(id, CancellationToken.None))?.Done == true ? "done" : null,
                 what: $"the fan-out of {id}");
         }
     }
@@ -123,9 +124,11 @@ public sealed class FanoutTests(FanoutHubFixture hub) : IClassFixture<FanoutHubF
         processor.ProcessErrorAsync += _ => Task.CompletedTask;
         await processor.StartProcessingAsync();
         await LocalHubFixture.EventuallyAsync(() => Task.FromResult<object?>(received.Count >= 12 ? received : null), what: "12 Service Bus messages");
-        await Task.Delay(500);
         await processor.StopProcessingAsync();
 
+        // Every fan-out had finished before the processor started: nothing more is on the queue.
+        await using var peeker = client.CreateReceiver("partner-sb-botkyrka");
+        Assert.Null(await peeker.PeekMessageAsync());
         Assert.Equal(12, received.Count);
         Assert.Equal(12, received.Select(r => r.Id).Distinct().Count());
         Assert.All(received, r => Assert.Equal("decision", r.Subject));
@@ -224,8 +227,13 @@ public sealed class FanoutTests(FanoutHubFixture hub) : IClassFixture<FanoutHubF
         }, what: "the endpoint to be disabled");
         Assert.Equal([receiver.Url("/gone")], disabled);
 
-        await PostAsync(source, Update("GONE-2", "gone-samverkan", ["0139"]));
-        await Task.Delay(1500);
+        var second = await PostAsync(source, Update("GONE-2", "gone-samverkan", ["0139"]));
+        await LocalHubFixture.EventuallyAsync(async () =>
+        {
+            using var response = await hub.Client.SendAsync(hub.Admin(HttpMethod.Get, "/api/v1/admin/partners/wh-gone/deliveries"));
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return body.GetProperty("deadLetters").EnumerateArray().Any(d => d.GetProperty("updateId").GetString() == second) ? "dead-lettered" : null;
+        }, what: "the second update dead-lettered at the disabled endpoint");
         Assert.Single(receiver.Received);
     }
 
@@ -234,16 +242,15 @@ public sealed class FanoutTests(FanoutHubFixture hub) : IClassFixture<FanoutHubF
     {
         var source = await hub.RegisterSourceAsync("nacka-fanout-sweep", "0182");
         await RegisterPartnerAsync("q-sweep", "0181", [new { type = "queue" }]);
+        var ledger = hub.App.Services.GetRequiredService<FanoutLedger>();
         var store = hub.App.Services.GetRequiredService<UpdateStore>();
 
         // As if the process died after the insert: the update is stored (with its outbox row) but no fanout message exists.
-        var update = NormalisedUpdate.Create(Mellanrum.Hub.Hosting.Ids.NewId(), source.Id, "0182",
+        var update = NormalisedUpdate.Create(Ids.NewId(), source.Id, "0182",
             new CanonicalUpdate("LOST-1", "sweep-samverkan", "decision", "Förlorat meddelande", null, null, "digitalisering", ["0181"], DateTimeOffset.UtcNow.AddHours(-1), [], []),
             DateTimeOffset.UtcNow);
-        var outbox = await hub.App.Services.GetRequiredService<Mellanrum.Hub.Storage.HubStorage>().TableAsync(Mellanrum.Hub.Storage.HubStorage.OutboxTable);
-        await outbox.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(UpdateStore.OutboxShard(update.Id), update.Id) { ["DueAt"] = DateTimeOffset.UtcNow.AddMinutes(-1) });
-        var updates = await hub.App.Services.GetRequiredService<Mellanrum.Hub.Storage.HubStorage>().TableAsync(Mellanrum.Hub.Storage.HubStorage.UpdatesTable);
-        await updates.AddEntityAsync(new Azure.Data.Tables.TableEntity(update.Id, "u") { ["Json"] = JsonSerializer.Serialize(update, Mellanrum.Hub.Hosting.HubJson.Options), ["FanoutState"] = "pending" });
+        await ledger.OpenAsync(update.Id, CancellationToken.None);
+        await store.InsertAsync(update, CancellationToken.None);
         Assert.Empty(await DrainQueueAsync("partner-q-sweep"));
 
         var requeued = await hub.App.Services.GetRequiredService<FanoutSweep>().SweepAsync(CancellationToken.None);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Mellanrum.Hub.Digest;
 using Mellanrum.Hub.Digest.Storage;
+using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -187,7 +188,7 @@ public sealed class DigestHubTests(DigestHubFixture hub) : IClassFixture<DigestH
         var ledger = hub.App.Services.GetRequiredService<IDigestLedger>();
         await ledger.TryBeginAsync("ledger-hash", "dora@example.se", new DigestMonth(2025, 4), CancellationToken.None);
 
-        var table = await hub.App.Services.GetRequiredService<Mellanrum.Hub.Storage.HubStorage>().TableAsync(Mellanrum.Hub.Storage.HubStorage.DigestsTable);
+        var table = await hub.App.Services.GetRequiredService<HubStorage>().TableAsync(HubStorage.DigestsTable);
         var rows = await table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "ledger-hash").ToListAsync();
 
         Assert.Equal(TableDigestLedger.ClaimRow("dora@example.se", new DigestMonth(2025, 4)), Assert.Single(rows).RowKey);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Functions.OpenApi;
 using Mellanrum.Hub.Local;
 
 namespace Mellanrum.Hub.IntegrationTests.Hosting;
@@ -7,7 +7,7 @@ namespace Mellanrum.Hub.IntegrationTests.Hosting;
 /// <summary>The OpenAPI document describes every route the functions serve, and nothing they do not.</summary>
 public sealed class OpenApiTests
 {
-    private static readonly JsonElement Document = JsonDocument.Parse(MetaEndpoints.OpenApiDocument).RootElement;
+    private static readonly JsonElement Document = JsonDocument.Parse(OpenApiDocument.Json).RootElement;
 
     private static IEnumerable<(string Path, string Method)> Documented() =>
         Document.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(m => (p.Name, m.Name)));

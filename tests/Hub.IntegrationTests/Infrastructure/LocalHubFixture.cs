@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Ingest;
 using Mellanrum.Hub.Local;
 using Mellanrum.Hub.Sources;

@@ -1,10 +1,11 @@
 using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.IntegrationTests.Infrastructure;
 using Mellanrum.Hub.Sources;
-using Mellanrum.Hub.Storage;
+
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Mellanrum.Hub.Foundation;
 
 namespace Mellanrum.Hub.IntegrationTests.Ingest;
 
@@ -15,7 +16,7 @@ public sealed class RejectionRetentionTests(LocalHubFixture hub) : IClassFixture
     public async Task Sweep_DeletesRejectionsOlderThanRetention_KeepsNewerOnes()
     {
         var storage = hub.App.Services.GetRequiredService<HubStorage>();
-        var options = hub.App.Services.GetRequiredService<IOptions<HubOptions>>();
+        var options = hub.App.Services.GetRequiredService<IOptions<RejectionOptions>>();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-91));
         var store = new RejectionStore(storage, clock, options);
         var old = await store.AddAsync("retention-source", "http", 422, "Validation failed", [], "application/json", new Dictionary<string, string>(), "{}"u8.ToArray(), CancellationToken.None);

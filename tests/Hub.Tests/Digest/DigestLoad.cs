@@ -1,3 +1,4 @@
+using Mellanrum.Hub.Collaborations;
 using Mellanrum.Hub.Digest;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Partners;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Mellanrum.Hub.Collaborations;
 using Mellanrum.Hub.Digest;
 using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Updates;

@@ -1,3 +1,4 @@
+using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Ingest;
 

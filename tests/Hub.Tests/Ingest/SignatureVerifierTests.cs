@@ -1,4 +1,5 @@
 using System.Text;
+using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Ingest;
 using Mellanrum.Hub.Sources;
 using StandardWebhooks;

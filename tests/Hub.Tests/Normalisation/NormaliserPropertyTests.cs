@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
+using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Organisations;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Mellanrum.Hub.Partners;
 
 namespace Mellanrum.Hub.Delivery.Webhooks;
 

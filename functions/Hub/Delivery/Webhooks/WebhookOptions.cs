@@ -2,16 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Mellanrum.Hub.Delivery.Webhooks;
 
-/// <summary>Settings for outbound webhook delivery, bound from <c>Hub:Webhooks</c>.</summary>
+/// <summary>Settings for outbound webhook delivery, bound from <c>Hub:Webhooks</c> (which targets are allowed: <see cref="Partners.WebhookTargetOptions"/>).</summary>
 public sealed class WebhookOptions
 {
     public const string SectionName = "Hub:Webhooks";
-
-    /// <summary>
-    /// Local development only: permits <c>http</c> URLs and private, loopback, link-local, unique-local and CGNAT
-    /// addresses. Multicast, unspecified, broadcast and reserved addresses stay refused. Never on in Azure.
-    /// </summary>
-    public bool AllowPrivateTargets { get; set; }
 
     /// <summary>Overrides the retry waits (default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); for tests and drills.</summary>
     public List<TimeSpan>? RetryWaits { get; set; }

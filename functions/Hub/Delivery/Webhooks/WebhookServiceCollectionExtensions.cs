@@ -5,6 +5,8 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 
+using Mellanrum.Hub.Partners;
+
 namespace Mellanrum.Hub.Delivery.Webhooks;
 
 public static class WebhookServiceCollectionExtensions
@@ -20,6 +22,10 @@ public static class WebhookServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<WebhookOptions>()
             .Bind(configuration.GetSection(WebhookOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<WebhookTargetOptions>()
+            .Bind(configuration.GetSection(WebhookTargetOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
-using Mellanrum.Hub.Storage;
 
 namespace Mellanrum.Hub.Digest.Storage;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Mellanrum.Hub.Delivery.Webhooks;
+using Mellanrum.Hub.Foundation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using Mellanrum.Hub.Delivery.Webhooks;
+using Mellanrum.Hub.Foundation;
+using Mellanrum.Hub.Partners;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -198,7 +200,7 @@ public sealed class WebhookSenderTests
     {
         // StandardWebhook.Verify checks the timestamp against the real clock, so the fake clock starts at it.
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var validator = new WebhookTargetValidator(Options.Create(new WebhookOptions()));
+        var validator = new WebhookTargetValidator(Options.Create(new WebhookTargetOptions()));
         return new WebhookSender(new StubFactory(handler), validator, time, NullLogger<WebhookSender>.Instance);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Mellanrum.Hub.Delivery.Webhooks;
+using Mellanrum.Hub.Partners;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ public sealed class WebhookServiceCollectionExtensionsTests
         Assert.NotNull(provider.GetRequiredService<WebhookSender>());
         Assert.NotNull(provider.GetRequiredService<WebhookRetrySchedule>());
         var options = provider.GetRequiredService<IOptions<WebhookOptions>>().Value;
-        Assert.True(options.AllowPrivateTargets);
+        Assert.True(provider.GetRequiredService<IOptions<WebhookTargetOptions>>().Value.AllowPrivateTargets);
         Assert.Equal(TimeSpan.FromSeconds(3), options.Timeout);
         Assert.True(provider.GetRequiredService<WebhookTargetValidator>().CheckUrl("http://localhost:7071/hook").IsAllowed);
     }
@@ -28,7 +29,7 @@ public sealed class WebhookServiceCollectionExtensionsTests
 
         var options = provider.GetRequiredService<IOptions<WebhookOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(15), options.Timeout);
-        Assert.False(options.AllowPrivateTargets);
+        Assert.False(provider.GetRequiredService<IOptions<WebhookTargetOptions>>().Value.AllowPrivateTargets);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class WebhookServiceCollectionExtensionsTests
     [Fact]
     public async Task ResolvePermittedAsync_HostWithOnePrivateAnswer_IsRefused()
     {
-        var validator = new WebhookTargetValidator(Options.Create(new WebhookOptions()));
+        var validator = new WebhookTargetValidator(Options.Create(new WebhookTargetOptions()));
         var resolver = new WebhookAddressResolver((_, _) => Task.FromResult(new[] { IPAddress.Parse("93.184.216.34"), IPAddress.Loopback }));
 
         var refusal = await Assert.ThrowsAsync<WebhookTargetRefusedException>(() =>
@@ -64,7 +65,7 @@ public sealed class WebhookServiceCollectionExtensionsTests
     [Fact]
     public async Task ResolvePermittedAsync_PublicAnswers_AreReturnedWithMappedAddressesAsIPv4()
     {
-        var validator = new WebhookTargetValidator(Options.Create(new WebhookOptions()));
+        var validator = new WebhookTargetValidator(Options.Create(new WebhookTargetOptions()));
         var resolver = new WebhookAddressResolver((_, _) =>
             Task.FromResult(new[] { IPAddress.Parse("::ffff:93.184.216.34"), IPAddress.Parse("2606:2800:220:1::1") }));
 

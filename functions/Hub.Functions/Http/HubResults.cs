@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Mellanrum.Hub.Functions.Http;
+
+/// <summary>Answers written with the contract's JSON options, and problems as problem details.</summary>
+public static class HubResults
+{
+    public static IResult Json<T>(T value, int status = 200) => Results.Json(value, HubJson.Options, statusCode: status);
+
+    public static IResult Accepted(string location, object value) => new AcceptedWithBody(location, value);
+
+    public static IResult Problem(Problem problem) => new ProblemResult(problem);
+
+    /// <summary>What an administrative change came to: 201 created, 200 updated, 422 with every failing field, 404.</summary>
+    public static IResult Outcome<T>(AdminOutcome<T> outcome, string notFound = "Not found.") => outcome switch
+    {
+        AdminOutcome<T>.Created c => Json(c.Value, StatusCodes.Status201Created),
+        AdminOutcome<T>.Updated u => Json(u.Value),
+        AdminOutcome<T>.Invalid i => Problem(Foundation.Problem.Invalid(i.Errors)),
+        _ => Problem(Foundation.Problem.NotFound(notFound)),
+    };
+
+    private sealed class AcceptedWithBody(string location, object value) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return Results.Json(value, HubJson.Options, statusCode: StatusCodes.Status202Accepted).ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using Mellanrum.Hub.Partners;
+using Mellanrum.Hub.Sources;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Mellanrum.Hub.Functions.Http;
+
+/// <summary>
+/// The one check of the keys callers present as <c>Authorization: Bearer</c>: the operator's admin key (every
+/// <c>/admin/</c> route), a source's key (its rejections) and a partner's key (its digest). It runs inside the
+/// function, so both hosts run it.
+/// </summary>
+public sealed class KeyAuthenticator(IOptions<HubOptions> options, SourceStore sources, PartnerStore partners)
+{
+    private static readonly Problem AdminOnly = Problem.Unauthorized("Authentication failed: send the admin key as Authorization: Bearer.");
+
+    /// <summary>Runs <paramref name="handle"/> only for the admin key; anyone else gets a 401 problem.</summary>
+    public async Task<IResult> OnlyAdminAsync(HttpRequest request, Func<Task<IResult>> handle) =>
+        IsAdmin(request) ? await handle() : HubResults.Problem(AdminOnly);
+
+    public bool IsAdmin(HttpRequest request) => BearerToken(request) is { } token && IsAdminKey(token);
+
+    /// <summary>The admin key, or the key of source <paramref name="sourceId"/>.</summary>
+    public async Task<bool> IsAdminOrSourceAsync(HttpRequest request, string sourceId, CancellationToken cancellationToken)
+    {
+        if (BearerToken(request) is not { } token)
+        {
+            return false;
+        }
+
+        return IsAdminKey(token)
+            || (sourceId != RejectionStore.Unattributed
+                && await sources.GetAsync(sourceId, cancellationToken) is { } source
+                && Credentials.KeyMatches(token, source.KeyHash));
+    }
+
+    /// <summary>
+    /// The admin key or partner <paramref name="partnerId"/>'s own key: the partner (null for the admin when there is
+    /// no such partner). Unknown partner and another's key look the same, so ids cannot be probed.
+    /// </summary>
+    public async Task<(bool Allowed, Partner? Partner)> AdminOrPartnerAsync(HttpRequest request, string partnerId, CancellationToken cancellationToken)
+    {
+        if (BearerToken(request) is not { Length: > 0 } token)
+        {
+            return (false, null);
+        }
+
+        var partner = Ids.IsSlug(partnerId) ? await partners.GetAsync(partnerId, cancellationToken) : null;
+        if (IsAdminKey(token))
+        {
+            return (true, partner);
+        }
+
+        return partner?.KeyHash is { } hash && Credentials.KeyMatches(token, hash) ? (true, partner) : (false, null);
+    }
+
+    /// <summary>The Bearer token of <c>Authorization</c>, when there is exactly one such header.</summary>
+    public static string? BearerToken(HttpRequest request)
+    {
+        var headers = request.Headers.Authorization;
+        if (headers.Count != 1 || headers[0] is not { } header)
+        {
+            return null;
+        }
+
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
+    private bool IsAdminKey(string token)
+    {
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.AdminKey));
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+        return options.Value.AdminKey.Length > 0 && CryptographicOperations.FixedTimeEquals(expected, presented);
+    }
+}

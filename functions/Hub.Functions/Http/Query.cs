@@ -1,0 +1,46 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace Mellanrum.Hub.Functions.Http;
+
+/// <summary>Reads the query parameters the API shares: <c>limit</c>/<c>offset</c> paging, RFC 3339 times.</summary>
+public static class Query
+{
+    public static (Paging Paging, Problem? Problem) Paging(HttpRequest request)
+    {
+        var errors = new List<InvalidParameter>();
+        var limit = Integer(request, "limit", Foundation.Paging.DefaultLimit, 1, Foundation.Paging.MaxLimit, errors);
+        var offset = Integer(request, "offset", 0, 0, 1_000_000, errors);
+        return (new Paging(limit, offset), errors.Count > 0 ? Problem.BadRequest("Invalid paging parameters.", errors) : null);
+    }
+
+    /// <summary>A required RFC 3339 time, in UTC; the error names the parameter.</summary>
+    public static DateTimeOffset? Time(HttpRequest request, string name, List<InvalidParameter> errors)
+    {
+        var raw = request.Query[name].FirstOrDefault();
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        {
+            return value.ToUniversalTime();
+        }
+
+        errors.Add(new InvalidParameter(name, "Required: an RFC 3339 time.", Ids.Echo(raw)));
+        return null;
+    }
+
+    private static int Integer(HttpRequest request, string name, int fallback, int min, int max, List<InvalidParameter> errors)
+    {
+        var raw = request.Query[name].FirstOrDefault();
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add(new InvalidParameter(name, $"Must be a whole number from {min} to {max}.", Ids.Echo(raw)));
+        return fallback;
+    }
+}

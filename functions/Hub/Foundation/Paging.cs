@@ -1,0 +1,11 @@
+namespace Mellanrum.Hub.Foundation;
+
+/// <summary><c>limit</c>/<c>offset</c> paging as the national API profile has it: default limit 20, at most 100.</summary>
+public readonly record struct Paging(int Limit, int Offset)
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+}
+
+/// <summary>A page of a list answer.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int Limit, int Offset, int? Total = null);

@@ -1,0 +1,96 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Mellanrum.Hub.Foundation;
+
+/// <summary>What a change decided from the entity as read: write this entity (and answer the value), or leave it.</summary>
+public readonly record struct TableChange<T>(TableEntity? Entity, T Value, TableUpdateMode Mode = TableUpdateMode.Replace)
+{
+    /// <summary>Write <paramref name="entity"/>: an insert when nothing was read, else a replace (or merge) under the read's ETag.</summary>
+    public static TableChange<T> Write(TableEntity entity, T value, TableUpdateMode mode = TableUpdateMode.Replace) => new(entity, value, mode);
+
+    /// <summary>Nothing to write; answer <paramref name="value"/>.</summary>
+    public static TableChange<T> Keep(T value) => new(null, value);
+}
+
+/// <summary>Small helpers over the Table SDK that every store needs, and the hub's one optimistic-concurrency loop.</summary>
+public static class TableConcurrency
+{
+    public static async Task<T?> FindAsync<T>(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+        where T : class, ITableEntity
+    {
+        var response = await table.GetEntityIfExistsAsync<T>(partitionKey, rowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>
+    /// Read, decide, write under the entity's ETag; when someone else wrote in between (412, or 409 on an insert),
+    /// read again and decide again, after a short random wait that grows with each attempt. <paramref name="decide"/>
+    /// sees the entity as read (null when there is none) and must not have side effects: it may run several times.
+    /// <paramref name="known"/>: an entity the caller has just read (or wrote) saves the first read;
+    /// <paramref name="written"/> hears the ETag of a successful write.
+    /// </summary>
+    public static async Task<T> ChangeAsync<T>(
+        this TableClient table,
+        string partitionKey,
+        string rowKey,
+        Func<TableEntity?, TableChange<T>> decide,
+        CancellationToken cancellationToken,
+        TableEntity? known = null,
+        Action<ETag>? written = null,
+        int attempts = 50)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = known ?? await table.FindAsync<TableEntity>(partitionKey, rowKey, cancellationToken);
+            known = null;
+            var change = decide(existing);
+            if (change.Entity is not { } entity)
+            {
+                return change.Value;
+            }
+
+            try
+            {
+                var response = existing is null
+                    ? await table.AddEntityAsync(entity, cancellationToken)
+                    : await table.UpdateEntityAsync(entity, existing.ETag, change.Mode, cancellationToken);
+                if (written is not null && response.Headers.ETag is { } etag)
+                {
+                    written(etag);
+                }
+
+                return change.Value;
+            }
+            catch (RequestFailedException e) when ((e.IsConflict() || e.IsPreconditionFailed()) && attempt < attempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + (10 * Math.Min(attempt, 10)))), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>As <see cref="ChangeAsync{T}"/> for an entity that must exist: null (and no write) when it does not.</summary>
+    public static Task<T?> ReplaceExistingAsync<T>(
+        this TableClient table,
+        string partitionKey,
+        string rowKey,
+        Func<TableEntity, (TableEntity Entity, T Value)> change,
+        CancellationToken cancellationToken)
+        where T : class =>
+        table.ChangeAsync<T?>(partitionKey, rowKey, existing =>
+        {
+            if (existing is null)
+            {
+                return TableChange<T?>.Keep(null);
+            }
+
+            var (entity, value) = change(existing);
+            return TableChange<T?>.Write(entity, value);
+        }, cancellationToken);
+
+    public static bool IsConflict(this RequestFailedException e) => e.Status == 409;
+
+    public static bool IsPreconditionFailed(this RequestFailedException e) => e.Status == 412;
+
+    public static bool IsNotFound(this RequestFailedException e) => e.Status == 404;
+}
