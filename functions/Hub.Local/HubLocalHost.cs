@@ -6,7 +6,6 @@ using Mellanrum.Hub.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Memory;
-using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Local;
 

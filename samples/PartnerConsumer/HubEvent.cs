@@ -11,7 +11,11 @@ namespace Mellanrum.Samples.PartnerConsumer;
 /// <param name="Id">The update id (CloudEvent <c>id</c>; also the Service Bus <c>MessageId</c>): the same on every redelivery.</param>
 /// <param name="Source"><c>/sources/{sourceId}</c>: the sending system.</param>
 /// <param name="Collaboration">The collaboration id (CloudEvent <c>subject</c> and extension <c>collaboration</c>).</param>
+/// <param name="Organisation">The sending organisation (extension <c>organisation</c>): a kommunkod or organisationsnummer.</param>
+/// <param name="Kind">The kind of update (extension <c>kind</c>; the Service Bus <c>Subject</c>).</param>
+/// <param name="Area">The area of the collaboration (extension <c>area</c>), when known.</param>
 /// <param name="Sequence">The update's place in its collaboration (extension <c>sequence</c>): increasing, gaps possible.</param>
+/// <param name="OccurredAt">When it happened (CloudEvent <c>time</c>).</param>
 /// <param name="Update">The normalised update (CloudEvent <c>data</c>).</param>
 public sealed record HubEvent(
     string Id,

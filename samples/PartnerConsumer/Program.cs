@@ -2,10 +2,6 @@ using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
 using Mellanrum.Samples.PartnerConsumer;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 // Mellanrum partner consumer: one of three ways to receive the hub's updates, chosen by the first argument.

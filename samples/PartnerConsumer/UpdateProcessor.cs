@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Mellanrum.Samples.PartnerConsumer;
 
 /// <summary>What became of one delivery.</summary>

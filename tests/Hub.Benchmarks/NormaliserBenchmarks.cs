@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Mellanrum.Hub.Foundation;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
 
 namespace Mellanrum.Hub.Benchmarks;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Mellanrum.Hub.Foundation;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
 
 namespace Mellanrum.Hub.Fuzz;

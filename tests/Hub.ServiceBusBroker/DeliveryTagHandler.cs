@@ -1,4 +1,3 @@
-using Amqp;
 using Amqp.Handler;
 
 namespace Mellanrum.Hub.ServiceBusBroker;

@@ -1,6 +1,5 @@
 using Amqp;
 using Amqp.Framing;
-using Amqp.Types;
 
 namespace Mellanrum.Hub.ServiceBusBroker;
 

@@ -1,25 +1,8 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Mellanrum.Hub.Delivery;
-
-/// <summary>One attempt to deliver an update to a partner over a channel.</summary>
-public sealed record DeliveryAttempt(
-    string PartnerId,
-    string UpdateId,
-    string Channel,
-    int Attempt,
-    string Status,
-    int? StatusCode,
-    double LatencyMs,
-    string? Error,
-    DateTimeOffset At);
-
-/// <summary>A delivery given up on: kept, visible and replayable.</summary>
-public sealed record DeadLetter(string PartnerId, string UpdateId, string Channel, int Attempts, string Reason, DateTimeOffset At);
 
 /// <summary>
 /// The delivery log per partner (PartitionKey = partner id, RowKey = inverted time + update + channel + attempt, so a
@@ -245,30 +228,4 @@ public sealed class DeliveryLog(HubStorage storage, ILogger<DeliveryLog> logger)
         ["Error"] = a.Error,
         ["At"] = a.At,
     };
-}
-
-/// <summary>Writes the delivery log's buffer when the host stops (registered after storage, so it stops before it).</summary>
-public sealed class DeliveryLogFlusher(DeliveryLog log) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => log.FlushAsync(cancellationToken);
-}
-
-/// <summary>The <c>deliveries</c> queue message: one webhook delivery, with the event it carries.</summary>
-public sealed record WebhookDeliveryMessage(string PartnerId, string UpdateId, string Url, int Attempt, string Body, DateTimeOffset FirstAttemptAt)
-{
-    public string ToJson() => JsonSerializer.Serialize(this, HubJson.Options);
-
-    public static WebhookDeliveryMessage? Parse(string text)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<WebhookDeliveryMessage>(text, HubJson.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -10,15 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Delivery;
 
-/// <summary>What the <c>fanout</c> queue carries: the id of an update whose fan-out is owed.</summary>
-public sealed record FanoutRequested(string UpdateId);
-
-/// <summary>Where an update's fan-out stands: the update, its sequence (once assigned), done or not, and what was delivered.</summary>
-public sealed record FanoutRecord(NormalisedUpdate Update, long? Sequence, bool Done, IReadOnlySet<string> Delivered);
-
-/// <summary>An outbox row past its due time: an update whose fan-out may have been lost.</summary>
-public sealed record OverdueFanout(string UpdateId, DateTimeOffset WrittenAt, TableEntity Row);
-
 /// <summary>
 /// The one owner of what fan-out still owes:
 /// <list type="bullet">

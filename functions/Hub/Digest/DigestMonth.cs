@@ -84,32 +84,3 @@ public readonly record struct DigestMonth : IComparable<DigestMonth>
     public override string ToString() =>
         $"{Year.ToString("D4", CultureInfo.InvariantCulture)}-{Month.ToString("D2", CultureInfo.InvariantCulture)}";
 }
-
-/// <summary>A digest month as a UTC half-open interval [<see cref="From"/>, <see cref="To"/>).</summary>
-public sealed record DigestPeriod(DigestMonth Month, DateTimeOffset From, DateTimeOffset To)
-{
-    public static DigestPeriod Of(DigestMonth month) =>
-        new(month, Stockholm.StartOfMonthUtc(month.Year, month.Month), Stockholm.StartOfMonthUtc(month.Next().Year, month.Next().Month));
-
-    public bool Contains(DateTimeOffset instant) => instant >= From && instant < To;
-}
-
-/// <summary>Europe/Stockholm from the IANA database that ships with NodaTime.</summary>
-internal static class Stockholm
-{
-    public static readonly DateTimeZone Zone = DateTimeZoneProviders.Tzdb["Europe/Stockholm"];
-
-    public static DateTimeOffset StartOfMonthUtc(int year, int month) =>
-        new LocalDate(year, month, 1).AtStartOfDayInZone(Zone).ToInstant().ToDateTimeOffset();
-
-    public static LocalDate DateOf(DateTimeOffset instant) => Instant.FromDateTimeOffset(instant).InZone(Zone).Date;
-
-    public static LocalDateTime LocalOf(DateTimeOffset instant) => Instant.FromDateTimeOffset(instant).InZone(Zone).LocalDateTime;
-
-    public static DateTimeOffset ToUtc(LocalDateTime local) => local.InZoneLeniently(Zone).ToInstant().ToDateTimeOffset();
-}
-
-internal static class DigestLanguage
-{
-    public static bool IsEnglish(string? language) => string.Equals(language?.Trim(), "en", StringComparison.OrdinalIgnoreCase);
-}

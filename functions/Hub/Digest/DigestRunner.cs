@@ -1,21 +1,8 @@
-using Mellanrum.Hub.Partners;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace Mellanrum.Hub.Digest;
-
-/// <summary>What one month's run did; <see cref="Retryable"/> counts emails a later run may still send.</summary>
-public sealed record DigestRunResult(
-    DigestMonth Month,
-    int Partners,
-    int Digests,
-    int Sent,
-    int AlreadySent,
-    int Retryable,
-    int Rejected,
-    int Uncertain,
-    int InvalidRecipients);
 
 /// <summary>
 /// Sends a month's digests: reads the month once (<see cref="DigestMonthIndex"/>), composes each partner's
@@ -183,15 +170,4 @@ public sealed partial class DigestRunner(
     [LoggerMessage(LogLevel.Information,
         "Digest {Month}: {Partners} partners, {Digests} digests, {Sent} emails sent, {AlreadySent} already sent, {Failed} not sent, {Uncertain} uncertain")]
     private static partial void LogRun(ILogger logger, string month, int partners, int digests, int sent, int alreadySent, int failed, int uncertain);
-}
-
-/// <summary>One partner's digest for a month as <c>GET /api/v1/partners/{partnerId}/digests/{yyyy-MM}</c> shows it.</summary>
-public sealed class DigestViewer(IDigestSource source, DigestComposer composer, DigestRenderer renderer)
-{
-    /// <summary>The rendered digest, or null for an empty month.</summary>
-    public async Task<RenderedDigest?> RenderAsync(Partner partner, DigestMonth month, CancellationToken cancellationToken)
-    {
-        var index = await DigestMonthIndex.BuildAsync(source, month, cancellationToken);
-        return composer.Compose(index, partner) is { } digest ? renderer.Render(digest) : null;
-    }
 }

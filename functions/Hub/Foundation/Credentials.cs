@@ -1,4 +1,3 @@
-using Mellanrum.Hub.Delivery.Webhooks;
 using System.Security.Cryptography;
 using System.Text;
 

@@ -6,6 +6,3 @@ public readonly record struct Paging(int Limit, int Offset)
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 }
-
-/// <summary>A page of a list answer.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int Limit, int Offset, int? Total = null);

@@ -11,24 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Ingest;
 
-/// <summary>What became of one payload: stored (perhaps as a duplicate) or refused with a problem (and kept as a rejection).</summary>
-public abstract record IngestOutcome
-{
-    public sealed record Stored(NormalisedUpdate Update, bool Duplicate) : IngestOutcome;
-
-    public sealed record Refused(Problem Problem, Rejection? Rejection) : IngestOutcome;
-}
-
-/// <summary>
-/// A request to <c>POST /api/v1/sources/{sourceId}/updates</c> as the HTTP edge read it: the body (within the limit), its
-/// content type, the credentials it presented and the headers ingest reads (<c>ce-*</c>, <c>webhook-id</c>,
-/// <c>idempotency-key</c>, lower-cased).
-/// </summary>
-public sealed record IngestRequest(string SourceId, string? ContentType, PresentedCredentials Credentials, IReadOnlyDictionary<string, string> Headers, ReadOnlyMemory<byte> Body);
-
-/// <summary>The body of a message on the <c>inbound-updates</c> queue.</summary>
-public sealed record InboundMessage(string? SourceId, string? ContentType, JsonElement? Body, IReadOnlyDictionary<string, string>? Headers);
-
 /// <summary>Authenticate a source, normalise, store, hand over to fan-out: for HTTP, the queue and retries alike.</summary>
 public sealed class IngestService(
     SourceAuthenticator authenticator,
@@ -266,6 +248,3 @@ public sealed class IngestService(
         return Convert.TryFromBase64String(text.Trim(), buffer, out var written) ? Encoding.UTF8.GetString(buffer, 0, written) : null;
     }
 }
-
-/// <summary>The answer to an accepted post.</summary>
-public sealed record IngestAnswer(string Id, string Status, bool? Duplicate);

@@ -2,7 +2,6 @@ using System.Net.Mime;
 using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
-using Mellanrum.Hub.Normalisation;
 
 namespace Mellanrum.Hub.Ingest;
 

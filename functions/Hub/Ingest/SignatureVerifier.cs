@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Mellanrum.Hub.Delivery.Webhooks;
 
 namespace Mellanrum.Hub.Ingest;
 

@@ -18,7 +18,7 @@ public enum TimeProblem
 /// </summary>
 public static class OccurredAtParser
 {
-    public static readonly DateTimeZone Stockholm = DateTimeZoneProviders.Tzdb["Europe/Stockholm"];
+    public static readonly DateTimeZone Stockholm = Foundation.Stockholm.Zone;
 
     public static TimeProblem TryParse(ReadOnlySpan<char> s, out DateTimeOffset utc)
     {

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Sources;
 using Mellanrum.Hub.Updates;

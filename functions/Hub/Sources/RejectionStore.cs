@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Mellanrum.Hub.Normalisation;
 using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Sources;

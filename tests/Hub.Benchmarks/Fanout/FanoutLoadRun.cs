@@ -8,7 +8,6 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Mellanrum.Hub.Local;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 

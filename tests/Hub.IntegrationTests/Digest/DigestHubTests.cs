@@ -4,7 +4,6 @@ using System.Text.Json;
 using Mellanrum.Hub.Digest;
 using Mellanrum.Hub.Digest.Storage;
 using Mellanrum.Hub.Foundation;
-using Mellanrum.Hub.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 

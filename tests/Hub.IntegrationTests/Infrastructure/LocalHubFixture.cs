@@ -5,7 +5,6 @@ using System.Text.Json;
 using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Ingest;
 using Mellanrum.Hub.Local;
-using Mellanrum.Hub.Sources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.IntegrationTests.Infrastructure;
 using Mellanrum.Hub.Sources;
 

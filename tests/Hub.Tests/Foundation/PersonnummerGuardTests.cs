@@ -1,5 +1,4 @@
 using Mellanrum.Hub.Foundation;
-using Mellanrum.Hub.Normalisation;
 
 namespace Mellanrum.Hub.Tests.Foundation;
 

@@ -1,5 +1,4 @@
 using Mellanrum.Hub.Foundation;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Ingest;
 
 namespace Mellanrum.Hub.Tests.Ingest;

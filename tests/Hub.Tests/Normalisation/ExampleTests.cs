@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mellanrum.Hub.Foundation;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
 using static Mellanrum.Hub.Tests.Normalisation.NormalisationTestSupport;
 

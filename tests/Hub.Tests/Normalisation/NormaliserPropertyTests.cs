@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
 using Mellanrum.Hub.Foundation;
-using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Organisations;
 using static Mellanrum.Hub.Tests.Normalisation.NormalisationTestSupport;

@@ -1,5 +1,4 @@
 using System.Net;
-using Mellanrum.Hub.Delivery.Webhooks;
 using Mellanrum.Hub.Partners;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Functions.Http;
-using Mellanrum.Hub.Normalisation;
 using Microsoft.AspNetCore.Http;
 
 namespace Mellanrum.Hub.Tests.Functions.Http;
