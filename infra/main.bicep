@@ -89,10 +89,12 @@ var functionAppName = 'func-hub-${resourceToken}'
 var identityName = 'id-hub-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 
-// Storage queues the functions trigger on (the names are these app settings' values; see host.json for retries).
-var inboundQueue = 'inbound-updates'
-var fanoutQueue = 'fanout'
-var deliveriesQueue = 'deliveries'
+// The settings the triggers' %...% expressions name: queue names and schedules, from the one source of truth the app
+// embeds too (see host.json for retries).
+var triggerSettings = loadJsonContent('../functions/Hub/Foundation/trigger-settings.json')
+var inboundQueue = triggerSettings.HubInboundQueue
+var fanoutQueue = triggerSettings.HubFanoutQueue
+var deliveriesQueue = triggerSettings.HubDeliveriesQueue
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -173,16 +175,11 @@ module keyVault 'modules/keyvault.bicep' = {
 
 var keyVaultReference = '@Microsoft.KeyVault(SecretUri={0})'
 
+// Schedules are six-field NCRONTAB in UTC (Linux has no WEBSITE_TIME_ZONE): the digest timer fires at 05:00 and
+// 06:00 UTC on the 1st and the app acts only when it is 07:00 in Stockholm, whichever of CET/CEST applies.
 var hubSettings = union(
+  triggerSettings,
   {
-    HubInboundQueue: inboundQueue
-    HubFanoutQueue: fanoutQueue
-    HubDeliveriesQueue: deliveriesQueue
-    // Six-field NCRONTAB, UTC (Linux has no WEBSITE_TIME_ZONE): the digest timer fires at 05:00 and 06:00 UTC on the
-    // 1st and the app acts only when it is 07:00 in Stockholm, whichever of CET/CEST applies.
-    HubFanoutSweepSchedule: '0 */2 * * * *'
-    HubRejectionSweepSchedule: '0 30 2 * * *'
-    HubDigestSchedule: '0 0 5,6 1 * *'
     Hub__AdminKey: format(keyVaultReference, keyVault.outputs.adminKeyUri)
     Hub__Smtp__Port: string(smtpPort)
     Hub__Smtp__StartTls: smtpStartTls ? 'true' : 'false'

@@ -10,8 +10,8 @@ namespace Mellanrum.Hub.Digest;
 /// </summary>
 public static class DigestSchedule
 {
-    /// <summary>The timer's six-field NCRONTAB schedule (UTC).</summary>
-    public const string Cron = "0 0 5,6 1 * *";
+    /// <summary>The timer's six-field NCRONTAB schedule (UTC), by default: the setting <c>HubDigestSchedule</c>.</summary>
+    public static string Cron => TriggerSettings.Defaults[TriggerSettings.DigestSchedule];
 
     /// <summary>How many past months a catch-up sends at most.</summary>
     public const int MaxCatchUpMonths = 12;

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Mellanrum.Hub.Digest;
+using Mellanrum.Hub.Foundation;
+
+namespace Mellanrum.Hub.Tests.Foundation;
+
+/// <summary>
+/// Queue names and schedules have one source of truth (functions/Hub/Foundation/trigger-settings.json): the other
+/// places that name them agree with it.
+/// </summary>
+public sealed class TriggerSettingsTests
+{
+    [Fact]
+    public void Defaults_NameEverySettingTheTriggersUse()
+    {
+        Assert.Equal(
+            ["HubDeliveriesQueue", "HubDigestSchedule", "HubFanoutQueue", "HubFanoutSweepSchedule", "HubInboundQueue", "HubRejectionSweepSchedule"],
+            TriggerSettings.Defaults.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("0 0 5,6 1 * *", DigestSchedule.Cron);
+    }
+
+    [Fact]
+    public void LocalSettingsSample_AgreesWithTheDefaults()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "functions", "Hub.Functions", "local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values");
+
+        foreach (var (name, value) in TriggerSettings.Defaults)
+        {
+            Assert.Equal(value, values.GetProperty(name).GetString());
+        }
+    }
+
+    [Fact]
+    public void BicepTemplate_CompiledToArm_SetsTheDefaultsAsAppSettings()
+    {
+        var arm = Bicep.BuildMainTemplate();
+
+        // loadJsonContent inlines the file as a variable; the app settings are that object with the others.
+        var loaded = arm.GetProperty("variables").EnumerateObject()
+            .Select(v => v.Value)
+            .First(v => v.ValueKind == JsonValueKind.Object && v.TryGetProperty(TriggerSettings.InboundQueue, out _));
+        foreach (var (name, value) in TriggerSettings.Defaults)
+        {
+            Assert.Equal(value, loaded.GetProperty(name).GetString());
+        }
+    }
+}
+
+/// <summary>Where the repository is, seen from a test's output folder.</summary>
+internal static class Repository
+{
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Hub.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Hub.sln not found above the test's folder.");
+    }
+}
+
+/// <summary>The Bicep CLI that <c>tools/bicep.sh</c> restores from NuGet, building <c>infra/main.bicep</c> to ARM JSON.</summary>
+internal static class Bicep
+{
+    public static JsonElement BuildMainTemplate()
+    {
+        var start = new ProcessStartInfo("bash", ["tools/bicep.sh", "--", "build", "infra/main.bicep", "--stdout"])
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "bicep build did not finish in 3 minutes");
+        Assert.True(process.ExitCode == 0, "bicep build failed: " + errors.Result);
+        return JsonDocument.Parse(output.Result).RootElement.Clone();
+    }
+}
