@@ -11,12 +11,12 @@ namespace Mellanrum.Hub.WorkerHost;
 /// (<c>FUNCTIONS_WORKER_DIRECTORY</c>, <c>FUNCTIONS_APPLICATION_DIRECTORY</c>, <c>AzureWebJobsScriptRoot</c>, the app
 /// settings). Its stdout and stderr are kept line by line.
 /// </summary>
-internal sealed class WorkerProcess(Process process, Stopwatch clock, ILogger logger) : IAsyncDisposable
+internal sealed class WorkerProcess(Process process, Stopwatch clock, ConcurrentQueue<WorkerOutputLine> output, ILogger logger) : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<WorkerOutputLine> _output = new();
-
     public int Id { get; } = process.Id;
 
+    /// <summary>Completes when the process has exited and its stdout and stderr are read to the end.</summary>
+    /// <remarks>Created after the asynchronous reads began: only then does it wait for them too.</remarks>
     public Task Exited { get; } = process.WaitForExitAsync();
 
     public int? ExitCode => process.HasExited ? process.ExitCode : null;
@@ -24,7 +24,7 @@ internal sealed class WorkerProcess(Process process, Stopwatch clock, ILogger lo
     /// <summary>Time since just before the process was started.</summary>
     public TimeSpan Uptime => clock.Elapsed;
 
-    public IReadOnlyList<WorkerOutputLine> Output => _output.ToArray();
+    public IReadOnlyList<WorkerOutputLine> Output => output.ToArray();
 
     public static WorkerProcess Start(WorkerHostOptions options, Uri rpcUri, string workerId, string requestId, ILogger logger)
     {
@@ -59,13 +59,19 @@ internal sealed class WorkerProcess(Process process, Stopwatch clock, ILogger lo
             info.Environment[name] = value;
         }
 
+        var output = new ConcurrentQueue<WorkerOutputLine>();
         var clock = Stopwatch.StartNew();
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {config.Executable}.");
-        var worker = new WorkerProcess(process, clock, logger);
-        process.OutputDataReceived += (_, e) => worker.Keep(e.Data, isError: false);
-        process.ErrorDataReceived += (_, e) => worker.Keep(e.Data, isError: true);
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Keep(output, clock, e.Data, isError: false);
+        process.ErrorDataReceived += (_, e) => Keep(output, clock, e.Data, isError: true);
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {config.Executable}.");
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        var worker = new WorkerProcess(process, clock, output, logger);
         logger.LogInformation(
             "Started worker {WorkerId} as process {ProcessId}: {Executable} {WorkerPath} with {SettingCount} app settings",
             workerId, process.Id, config.Executable, config.WorkerPath, options.Environment.Count);
@@ -73,7 +79,7 @@ internal sealed class WorkerProcess(Process process, Stopwatch clock, ILogger lo
     }
 
     /// <summary>The last lines of stderr (or stdout), for an error message.</summary>
-    public string Tail(int lines = 20)
+    public string Tail(int lines = 60)
     {
         var all = Output;
         var chosen = all.Any(l => l.IsError) ? all.Where(l => l.IsError) : all;
@@ -96,8 +102,6 @@ internal sealed class WorkerProcess(Process process, Stopwatch clock, ILogger lo
             await Exited;
         }
 
-        // Exited completes when the process is gone; the redirected streams may still be draining.
-        process.WaitForExit();
         var exit = new WorkerExit(process.ExitCode, killed, clock.Elapsed);
         logger.LogInformation("Worker process {ProcessId} exited with code {ExitCode}{Killed}", Id, exit.ExitCode, killed ? " (killed)" : string.Empty);
         return exit;
@@ -126,11 +130,11 @@ internal sealed class WorkerProcess(Process process, Stopwatch clock, ILogger lo
         process.Dispose();
     }
 
-    private void Keep(string? line, bool isError)
+    private static void Keep(ConcurrentQueue<WorkerOutputLine> output, Stopwatch clock, string? line, bool isError)
     {
         if (line is not null)
         {
-            _output.Enqueue(new WorkerOutputLine(clock.Elapsed, isError, line));
+            output.Enqueue(new WorkerOutputLine(clock.Elapsed, isError, line));
         }
     }
 
