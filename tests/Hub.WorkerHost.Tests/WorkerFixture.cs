@@ -50,10 +50,18 @@ public sealed class WorkerFixture : IAsyncLifetime
         var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
         Worker = await WorkerHost.StartAsync(new WorkerHostOptions(WorkerDirectory) { Environment = environment }, _loggers);
 
+        // Hub.Local shares Azurite under its own table prefix and queue names, so its pollers never take the worker's messages.
+        var local = new Dictionary<string, string?>(settings)
+        {
+            ["Hub:TablePrefix"] = "local",
+            ["HubInboundQueue"] = "local-inbound-updates",
+            ["HubFanoutQueue"] = "local-fanout",
+            ["HubDeliveriesQueue"] = "local-deliveries",
+        };
         var port = AzuriteProcess.FreePort();
         HubLocal = await HubLocalHost.BuildAsync(["--urls", $"http://127.0.0.1:{port}"], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Configuration.AddInMemoryCollection(local);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await HubLocal.StartAsync();
