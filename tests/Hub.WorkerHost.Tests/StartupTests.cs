@@ -32,10 +32,14 @@ public sealed class StartupTests(WorkerFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
-    public void Worker_DeclaresTheAspNetCoreHttpUri()
+    public async Task Worker_DeclaresTheAspNetCoreHttpUri_AndListensThere()
     {
-        Assert.NotNull(fixture.Worker.HttpUri);
+        var httpUri = fixture.Worker.HttpUri;
+
+        Assert.NotNull(httpUri);
         Assert.Equal("True", fixture.Worker.Capabilities["HandlesWorkerTerminateMessage"]);
+        var listening = await fixture.Worker.WaitForLogAsync(l => l.Category == "Microsoft.Hosting.Lifetime" && l.Message.StartsWith("Now listening on", StringComparison.Ordinal));
+        Assert.Contains($":{httpUri.Port}", listening.Message, StringComparison.Ordinal);
     }
 
     [Fact]

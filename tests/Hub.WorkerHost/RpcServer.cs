@@ -37,7 +37,7 @@ internal sealed class RpcServer(WebApplication app, Uri uri, WorkerChannel chann
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        var uri = new Uri(address);
         logger.LogInformation("Function RPC server listening on {RpcUri}", uri);
         return new RpcServer(app, uri, channel);
     }

@@ -156,9 +156,6 @@ internal sealed class WorkerChannel(ILogger logger)
             case MessageCase.InvocationResponse:
                 Complete(InvocationKey(message.InvocationResponse.InvocationId), message);
                 break;
-            case MessageCase.WorkerStatusRequest:
-                Send(new StreamingMessage { RequestId = message.RequestId, WorkerStatusResponse = new WorkerStatusResponse() });
-                break;
             default:
                 logger.LogDebug("Ignored a {MessageType} message from the worker", message.ContentCase);
                 break;

@@ -90,6 +90,7 @@ public sealed class WorkerHost : IAsyncDisposable
             {
                 await limit.CancelAsync();
                 await Task.WhenAny(starting);
+                _ = starting.Exception; // observed: the exit is the error to report
                 throw new InvalidOperationException($"The worker exited with code {process.ExitCode} before it was ready:{Environment.NewLine}{process.Tail()}");
             }
 
