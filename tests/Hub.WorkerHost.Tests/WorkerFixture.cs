@@ -16,6 +16,7 @@ public sealed class WorkerFixture : IAsyncLifetime
 {
     public const string AdminKey = "workerhost-admin-key-0123456789abcdef";
 
+    private readonly string _outbox = Path.Combine(Path.GetTempPath(), "mellanrum-workerhost-outbox-" + Guid.NewGuid().ToString("N"));
     private ILoggerFactory _loggers = null!;
 
     public AzuriteProcess Azurite { get; private set; } = null!;
@@ -42,7 +43,7 @@ public sealed class WorkerFixture : IAsyncLifetime
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Hub:AdminKey"] = AdminKey,
             ["Hub:Ingest:RatePerSecond"] = "0",
-            ["Hub:Smtp:OutboxPath"] = Path.Combine(Path.GetTempPath(), "mellanrum-workerhost-outbox-" + Guid.NewGuid().ToString("N")),
+            ["Hub:Smtp:OutboxPath"] = _outbox,
         };
         Settings = settings;
 
@@ -77,6 +78,10 @@ public sealed class WorkerFixture : IAsyncLifetime
         await Worker.DisposeAsync();
         await Azurite.DisposeAsync();
         _loggers.Dispose();
+        if (Directory.Exists(_outbox))
+        {
+            Directory.Delete(_outbox, recursive: true);
+        }
     }
 
     public static HttpRequestMessage Request(HttpMethod method, string path, string? adminKey = null, HttpContent? content = null)
