@@ -17,7 +17,7 @@ public sealed class WorkerFixture : IAsyncLifetime
     public const string AdminKey = "workerhost-admin-key-0123456789abcdef";
 
     private readonly string _outbox = Path.Combine(Path.GetTempPath(), "mellanrum-workerhost-outbox-" + Guid.NewGuid().ToString("N"));
-    private ILoggerFactory _loggers = null!;
+    private ILoggerFactory? _loggers;
 
     public AzuriteProcess Azurite { get; private set; } = null!;
 
@@ -31,10 +31,49 @@ public sealed class WorkerFixture : IAsyncLifetime
     public static string WorkerDirectory { get; } = typeof(WorkerFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "HubFunctionsWorkerDirectory").Value!;
 
-    /// <summary>The app settings both hosts get: storage, the admin key, and the <c>%...%</c> names the triggers use.</summary>
-    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = null!;
-
     public async Task InitializeAsync()
+    {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture that failed to start: leave no Azurite or worker behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        HubLocalClient?.Dispose();
+        if (HubLocal is not null)
+        {
+            await HubLocal.StopAsync();
+            await HubLocal.DisposeAsync();
+        }
+
+        if (Worker is not null)
+        {
+            await Worker.StopAsync();
+            await Worker.DisposeAsync();
+        }
+
+        if (Azurite is not null)
+        {
+            await Azurite.DisposeAsync();
+        }
+
+        _loggers?.Dispose();
+        if (Directory.Exists(_outbox))
+        {
+            Directory.Delete(_outbox, recursive: true);
+        }
+    }
+
+    /// <summary>Azurite; the worker with its app settings (storage, the admin key, the <c>%...%</c> names the triggers use); Hub.Local.</summary>
+    private async Task StartAsync()
     {
         _loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
         Azurite = await AzuriteProcess.StartAsync(AzuriteProcess.FindRepositoryRoot(), dataFolder: null);
@@ -45,7 +84,6 @@ public sealed class WorkerFixture : IAsyncLifetime
             ["Hub:Ingest:RatePerSecond"] = "0",
             ["Hub:Smtp:OutboxPath"] = _outbox,
         };
-        Settings = settings;
 
         // App settings reach the worker as environment variables, with ':' spelled '__'.
         var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
@@ -67,21 +105,6 @@ public sealed class WorkerFixture : IAsyncLifetime
         });
         await HubLocal.StartAsync();
         HubLocalClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        HubLocalClient.Dispose();
-        await HubLocal.StopAsync();
-        await HubLocal.DisposeAsync();
-        await Worker.StopAsync();
-        await Worker.DisposeAsync();
-        await Azurite.DisposeAsync();
-        _loggers.Dispose();
-        if (Directory.Exists(_outbox))
-        {
-            Directory.Delete(_outbox, recursive: true);
-        }
     }
 
     public static HttpRequestMessage Request(HttpMethod method, string path, string? adminKey = null, HttpContent? content = null)
