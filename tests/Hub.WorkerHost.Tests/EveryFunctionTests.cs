@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Xunit.Abstractions;
+
+namespace Mellanrum.Hub.WorkerHost.Tests;
+
+/// <summary>
+/// All 24 functions through the worker, in the order an operator, a municipality and the Functions host's triggers
+/// would use them; each step asserts what its caller sees. The output lists every function with its result (status
+/// and media type only: bodies hold secrets).
+/// </summary>
+[Collection(WorkerCollection.Name)]
+public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper output)
+{
+    private const string Admin = WorkerFixture.AdminKey;
+    private readonly List<(string Function, string Result)> _tour = [];
+
+    [Fact]
+    public async Task EveryFunction_RunsThroughTheWorker()
+    {
+        try
+        {
+            await TourAsync();
+        }
+        finally
+        {
+            output.WriteLine(string.Join(Environment.NewLine, _tour.Select(t => $"| {t.Function} | {t.Result} |")));
+        }
+
+        Assert.Equal(fixture.Worker.Functions.Select(f => f.Name).Order(StringComparer.Ordinal), _tour.Select(t => t.Function).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    private async Task TourAsync()
+    {
+        // An operator registers a source and a partner.
+        var (status, source) = await HttpAsync("PutSource", HttpMethod.Put, "/api/v1/admin/sources/tour-source", Admin, new { organisation = "0180", name = "Tour", queueIngest = true });
+        Assert.Equal(HttpStatusCode.Created, status);
+        var (rotated, secret) = await HttpAsync("RotateSourceSecret", HttpMethod.Post, "/api/v1/admin/sources/tour-source/secrets", Admin);
+        Assert.Equal(HttpStatusCode.OK, rotated);
+        Assert.NotEqual(source.GetProperty("secret").GetString(), secret.GetProperty("secret").GetString());
+        var (partnerStatus, partner) = await HttpAsync("PutPartner", HttpMethod.Put, "/api/v1/admin/partners/tour-partner", Admin, new { organisation = "0136", channels = new[] { new { type = "queue" } }, digest = new { recipients = new[] { "it@haninge.example" } } });
+        Assert.Equal(HttpStatusCode.Created, partnerStatus);
+
+        // The source posts an update; the host hands the fan-out message to the worker; the partner's queue gets it.
+        var update = new { externalId = "TOUR-1", collaboration = "tour-samverkan", kind = "decision", title = "Tour", status = "active", area = "digitalisering", participants = new[] { "0136" }, occurredAt = "2026-11-19T09:00:00+01:00" };
+        var (posted, accepted) = await HttpAsync("PostUpdate", HttpMethod.Post, "/api/v1/sources/tour-source/updates", source.GetProperty("key").GetString(), update);
+        Assert.Equal(HttpStatusCode.Accepted, posted);
+        var updateId = accepted.GetProperty("id").GetString()!;
+        var fanout = Queue(fixture.Worker.Resolve("%HubFanoutQueue%"));
+        var queued = (await fanout.ReceiveMessagesAsync(maxMessages: 32)).Value.Single(m => m.MessageText.Contains(updateId, StringComparison.Ordinal));
+        Assert.True((await QueueAsync("FanOut", queued.MessageText)).Succeeded);
+        await fanout.DeleteMessageAsync(queued.MessageId, queued.PopReceipt);
+        var delivered = (await Queue("partner-tour-partner").ReceiveMessagesAsync(maxMessages: 32)).Value;
+        Assert.Contains(delivered, m => m.MessageText.Contains(updateId, StringComparison.Ordinal));
+
+        // Anyone reads it back.
+        var (read, stored) = await HttpAsync("GetUpdate", HttpMethod.Get, $"/api/v1/updates/{updateId}");
+        Assert.Equal(HttpStatusCode.OK, read);
+        var receivedMonth = stored.GetProperty("receivedAt").GetDateTimeOffset().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var (listed, collaborations) = await HttpAsync("ListCollaborations", HttpMethod.Get, "/api/v1/collaborations");
+        Assert.Equal(HttpStatusCode.OK, listed);
+        Assert.Contains(collaborations.GetProperty("items").EnumerateArray(), c => c.GetProperty("id").GetString() == "tour-samverkan");
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetCollaboration", HttpMethod.Get, "/api/v1/collaborations/tour-samverkan")).Status);
+        var (timeline, updates) = await HttpAsync("ListCollaborationUpdates", HttpMethod.Get, "/api/v1/collaborations/tour-samverkan/updates");
+        Assert.Equal(HttpStatusCode.OK, timeline);
+        Assert.Equal(updateId, updates.GetProperty("items")[0].GetProperty("id").GetString());
+
+        // The operator looks at the partner's deliveries and replays them.
+        var (deliveriesStatus, deliveries) = await HttpAsync("ListDeliveries", HttpMethod.Get, "/api/v1/admin/partners/tour-partner/deliveries", Admin);
+        Assert.Equal(HttpStatusCode.OK, deliveriesStatus);
+        Assert.Contains(deliveries.GetProperty("items").EnumerateArray(), d => d.GetProperty("updateId").GetString() == updateId && d.GetProperty("status").GetString() == "delivered");
+        var (replayed, replay) = await HttpAsync("ReplayDeliveries", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/deliveries/replay?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", Admin);
+        Assert.Equal(HttpStatusCode.Accepted, replayed);
+        Assert.Equal(1, replay.GetProperty("updates").GetInt32());
+
+        // An invalid queued update becomes a rejection; retried unchanged it is still invalid; a poisoned one is kept too.
+        Assert.True((await QueueAsync("IngestQueuedUpdate", """{"sourceId":"tour-source","contentType":"application/json","body":{"collaboration":"x","kind":"beslut??","title":"T","occurredAt":"2026-01-01"}}""")).Succeeded);
+        Assert.True((await QueueAsync("KeepPoisonedUpdate", """{"sourceId":"tour-source","contentType":"application/json","body":{}}""")).Succeeded);
+        var (rejectionsStatus, rejections) = await HttpAsync("ListRejections", HttpMethod.Get, "/api/v1/sources/tour-source/rejections", Admin);
+        Assert.Equal(HttpStatusCode.OK, rejectionsStatus);
+        var kept = rejections.GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal([422, 500], kept.Select(r => r.GetProperty("status").GetInt32()).Order());
+        var invalid = kept.Single(r => r.GetProperty("status").GetInt32() == 422).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await HttpAsync("RetryRejection", HttpMethod.Post, $"/api/v1/sources/tour-source/rejections/{invalid}/retry", Admin)).Status);
+
+        // A webhook delivery for a partner that has no such webhook is dropped, not retried.
+        var webhook = await QueueAsync("DeliverWebhook", $$"""{"partnerId":"tour-partner","updateId":"{{updateId}}","url":"https://example.invalid/hook","attempt":1,"body":"{}","firstAttemptAt":"2026-11-19T08:00:00Z"}""");
+        Assert.True(webhook.Succeeded);
+        Assert.Contains(webhook.Logs, l => l.Level == "Warning" && l.Message.Contains(updateId, StringComparison.Ordinal));
+
+        // The digest: read for the month the update arrived in, sent by the operator, and by the monthly timer.
+        var digest = await HttpAsync("GetPartnerDigest", HttpMethod.Get, $"/api/v1/partners/tour-partner/digests/{receivedMonth}", Admin);
+        Assert.Equal(HttpStatusCode.OK, digest.Status);
+        var (sendStatus, send) = await HttpAsync("SendDigests", HttpMethod.Post, $"/api/v1/admin/digests/{receivedMonth}/send", Admin);
+        Assert.Equal(HttpStatusCode.Accepted, sendStatus);
+        Assert.Equal(1, send.GetProperty("sent").GetInt32());
+        Assert.True((await TimerAsync("SendMonthlyDigest")).Succeeded);
+
+        // The host's other timers, and the meta endpoints.
+        Assert.True((await TimerAsync("SweepFanout")).Succeeded);
+        Assert.True((await TimerAsync("SweepRejections")).Succeeded);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetHealth", HttpMethod.Get, "/api/v1/health")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetApiInfo", HttpMethod.Get, "/api/v1/api-info")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApi", HttpMethod.Get, "/api/v1/openapi.json")).Status);
+    }
+
+    private QueueClient Queue(string name) => new(fixture.Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+
+    private async Task<(HttpStatusCode Status, JsonElement Json)> HttpAsync(string function, HttpMethod method, string path, string? key = null, object? body = null)
+    {
+        using var response = await fixture.Worker.InvokeHttpAsync(function, WorkerFixture.Request(method, path, key, body is null ? null : JsonContent.Create(body)));
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        _tour.Add((function, $"{method} {path.Split('?')[0]}: {(int)response.StatusCode} {mediaType}"));
+        var json = mediaType?.EndsWith("json", StringComparison.Ordinal) == true ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
+        return (response.StatusCode, json);
+    }
+
+    private async Task<InvocationResult> QueueAsync(string function, string message)
+    {
+        var result = await fixture.Worker.InvokeQueueAsync(function, message);
+        _tour.Add((function, $"queue message: {result.Status}{(result.ExceptionMessage is null ? string.Empty : ", " + result.ExceptionType)}"));
+        return result;
+    }
+
+    private async Task<InvocationResult> TimerAsync(string function)
+    {
+        var result = await fixture.Worker.InvokeTimerAsync(function);
+        _tour.Add((function, $"timer: {result.Status}{(result.ExceptionMessage is null ? string.Empty : ", " + result.ExceptionType)}"));
+        return result;
+    }
+}
