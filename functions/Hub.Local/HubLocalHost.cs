@@ -114,13 +114,19 @@ public static class HubLocalHost
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? DefaultUrl;
         var served = app.Services.GetRequiredService<ServedFunctions>();
-        var keyFile = Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.Combine(DataFolder(app.Configuration), "admin-key"));
+        // The admin key: the one set in Hub__AdminKey, else the local one, named by its full path so that the hint works
+        // from any folder (dotnet run starts the hub in functions/Hub.Local, the README runs commands at the root).
+        var keyFromEnvironment = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("Hub__AdminKey"));
+        var keyFile = Path.Combine(DataFolder(app.Configuration), "admin-key");
+        var adminKey = keyFromEnvironment ? "$Hub__AdminKey" : $"$(cat '{keyFile}')";
         output.WriteLine();
         output.WriteLine($"Mellanrum hub listening on {address}/api/v1 ({served.Functions.Count} functions: {served.Functions.Count(f => f.Trigger is Trigger.Http)} HTTP, {served.Functions.Count(f => f.Trigger is Trigger.Queue)} queue, {served.Functions.Count(f => f.Trigger is Trigger.Timer)} timer)");
         output.WriteLine("Try:");
         output.WriteLine($"  curl {address}/api/v1/health");
-        output.WriteLine("Register a source (the admin key is Hub__AdminKey, or the local one in " + keyFile + "):");
-        output.WriteLine($"  curl -X PUT {address}/api/v1/admin/sources/nacka-diarium -H \"Authorization: Bearer $(cat {keyFile})\" \\");
+        output.WriteLine(keyFromEnvironment
+            ? "Register a source (the admin key is the one in Hub__AdminKey):"
+            : $"Register a source (the admin key was made for this machine and is kept in {keyFile}):");
+        output.WriteLine($"  curl -X PUT {address}/api/v1/admin/sources/nacka-diarium -H \"Authorization: Bearer {adminKey}\" \\");
         output.WriteLine("       -H 'Content-Type: application/json' -d '{\"organisation\":\"0182\",\"name\":\"Nacka diarium\"}'");
         output.WriteLine("Press Ctrl-C to stop (Azurite stops with it).");
         output.WriteLine();

@@ -1,4 +1,5 @@
 using Mellanrum.Hub.Digest;
+using Mellanrum.Hub.IntegrationTests.Infrastructure;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Tests.Digest;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,7 @@ using Microsoft.Playwright;
 
 namespace Mellanrum.Hub.IntegrationTests.Digest;
 
-/// <summary>The seeded digest's HTML in headless Chromium at phone and desktop widths; screenshots go to docs/.</summary>
+/// <summary>The seeded digest's HTML in headless Chromium at phone and desktop widths; screenshots go to TestResults/screenshots/.</summary>
 public sealed class DigestBrowserTests
 {
     private static readonly string[] ChromiumArgs =
@@ -30,7 +31,7 @@ public sealed class DigestBrowserTests
 
         var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         var columnWidth = await page.EvaluateAsync<double>("document.querySelector('table.digest').getBoundingClientRect().width");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot(), "docs", $"digest-{width}.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestOutput.Folder("screenshots"), $"digest-{width}.png"), FullPage = true });
 
         Assert.True(scrollWidth <= width, $"The page scrolls sideways: {scrollWidth} px wide in a {width} px window.");
         Assert.True(columnWidth <= 600, $"The column is {columnWidth} px wide.");
@@ -41,18 +42,5 @@ public sealed class DigestBrowserTests
     {
         var digest = new DigestComposer(OrganisationRegistry.Shared).Compose(DigestSeed.Index(), DigestSeed.Nacka)!;
         return new DigestRenderer(Options.Create(new DigestOptions { BaseUrl = "https://mellanrum.example.se" })).Render(digest).Html;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Hub.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Hub.sln not found above " + AppContext.BaseDirectory);
     }
 }

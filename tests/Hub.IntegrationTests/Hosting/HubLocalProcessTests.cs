@@ -61,8 +61,12 @@ public sealed class HubLocalProcessTests
             await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
             Assert.Contains(output, l => l.Contains("curl", StringComparison.Ordinal));
 
+            // The banner's hint names the key file by its full path, so it works from whatever folder one runs it in.
+            var hint = Assert.Single(output, l => l.Contains("Authorization: Bearer $(cat '", StringComparison.Ordinal));
+            var keyFile = hint.Split("$(cat '")[1].Split("')")[0];
+            Assert.True(Path.IsPathRooted(keyFile), hint);
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
-            var adminKey = (await File.ReadAllTextAsync(Path.Combine(data, "admin-key"))).Trim();
+            var adminKey = (await File.ReadAllTextAsync(keyFile)).Trim();
             var register = new HttpRequestMessage(HttpMethod.Put, "/api/v1/admin/sources/nacka-diarium") { Content = JsonContent.Create(new { organisation = "0182", name = "Nacka diarium" }) };
             register.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
             var source = await (await client.SendAsync(register)).Content.ReadFromJsonAsync<JsonElement>();
