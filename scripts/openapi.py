@@ -57,7 +57,14 @@ paths = {
                    {"name": "participant", "in": "query", "schema": {"type": "string"}, "description": "kommunkod, municipality name or organisationsnummer."}, *PAGING],
     "responses": {**ok("A page of collaborations.", page("Collaboration")), "400": E400}}},
   "/api/v1/collaborations/{id}": {"get": {"operationId": "GetCollaboration", "tags": ["read"], "summary": "One collaboration.",
-    "parameters": [path_param("id", "The collaboration id.", SLUG)], "responses": {**ok("The collaboration.", ref("Collaboration")), "404": E404}}},
+    "parameters": [path_param("id", "The collaboration id.", SLUG)], "responses": {**ok("The collaboration.", ref("Collaboration")), "404": E404}},
+    "put": {"operationId": "PutCollaboration", "tags": ["collaborations"], "summary": "Create or change a collaboration (a member's source key or the admin key).",
+    "security": [{"sourceKey": []}, {"adminKey": []}], "parameters": [path_param("id", "The collaboration id.", SLUG)],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+    "responses": {**ok("Changed.", ref("Collaboration")), **ok("Created.", ref("Collaboration"), "201"), "400": E400, "401": E401, "403": problem("Not a member, or a field only the owner may change."), "415": E415, "422": E422}}},
+  "/api/v1/collaborations/{id}/members/{organisation}": {"delete": {"operationId": "RemoveCollaborationMember", "tags": ["collaborations"], "summary": "Remove a member (its own source key or the admin key).",
+    "security": [{"sourceKey": []}, {"adminKey": []}], "parameters": [path_param("id", "The collaboration id.", SLUG), path_param("organisation", "The member's kommunkod or organisationsnummer.")],
+    "responses": {"204": {"description": "Removed."}, "401": E401, "403": problem("Not that organisation's source."), "404": E404, "409": problem("The owner hands over first.")}}},
   "/api/v1/collaborations/{id}/updates": {"get": {"operationId": "ListCollaborationUpdates", "tags": ["read"], "summary": "A collaboration's updates, newest first.",
     "parameters": [path_param("id", "The collaboration id.", SLUG), *PAGING], "responses": {**ok("A page of updates.", page("NormalisedUpdate")), "400": E400, "404": E404}}},
   "/api/v1/sources/{sourceId}/rejections": {"get": {"operationId": "ListRejections", "tags": ["sources"], "summary": "Payloads that failed, newest first, with reasons and raw body.",
@@ -187,6 +194,6 @@ doc = {"openapi": "3.0.3",
     "sourceKey": {"type": "http", "scheme": "bearer", "description": "A source's Bearer key."},
     "partnerKey": {"type": "http", "scheme": "bearer", "description": "A partner's key."},
     "standardWebhooks": {"type": "apiKey", "in": "header", "name": "webhook-signature", "description": "Standard Webhooks signature with the source's whsec_ secret."}}}}
-out = pathlib.Path(__file__).resolve().parent.parent / "functions/Hub/Hosting/openapi.json"
+out = pathlib.Path(__file__).resolve().parent.parent / "functions/Hub.Functions/OpenApi/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out} ({len(paths)} paths)")

@@ -22,6 +22,24 @@ public sealed class KeyAuthenticator(IOptions<HubOptions> options, SourceStore s
 
     public bool IsAdmin(HttpRequest request) => BearerToken(request) is { } token && IsAdminKey(token);
 
+    /// <summary>Who the Bearer key says the caller is: the admin, a source (found from its key alone), or anonymous.</summary>
+    public async Task<Caller> CallerAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (BearerToken(request) is not { Length: > 0 } token)
+        {
+            return Caller.Anonymous;
+        }
+
+        if (IsAdminKey(token))
+        {
+            return Caller.Admin;
+        }
+
+        return await sources.FindByKeyAsync(token, cancellationToken) is { } source
+            ? new Caller.SourceCaller(source.Id, source.Organisation)
+            : Caller.Anonymous;
+    }
+
     /// <summary>The admin key, or the key of source <paramref name="sourceId"/>.</summary>
     public async Task<bool> IsAdminOrSourceAsync(HttpRequest request, string sourceId, CancellationToken cancellationToken)
     {

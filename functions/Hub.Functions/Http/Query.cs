@@ -14,6 +14,27 @@ public static class Query
         return (new Paging(limit, offset), errors.Count > 0 ? Problem.BadRequest("Invalid paging parameters.", errors) : null);
     }
 
+    /// <summary>
+    /// <c>limit</c> and the opaque <c>cursor</c> of a list that can grow without bound (which takes no <c>offset</c>).
+    /// </summary>
+    public static (int Limit, string? Cursor, List<InvalidParameter> Errors) CursorPaging(HttpRequest request)
+    {
+        var errors = new List<InvalidParameter>();
+        var limit = Integer(request, "limit", Foundation.Paging.DefaultLimit, 1, Foundation.Paging.MaxLimit, errors);
+        if (request.Query.ContainsKey("offset"))
+        {
+            errors.Add(new InvalidParameter("offset", "This list is paged by cursor: send the nextCursor of the previous page as cursor."));
+        }
+
+        var cursor = request.Query["cursor"].FirstOrDefault();
+        if (cursor is { Length: 0 or > 512 })
+        {
+            errors.Add(new InvalidParameter("cursor", "Not a cursor of this list.", Ids.Echo(cursor)));
+        }
+
+        return (limit, cursor, errors);
+    }
+
     /// <summary>A required RFC 3339 time, in UTC; the error names the parameter.</summary>
     public static DateTimeOffset? Time(HttpRequest request, string name, List<InvalidParameter> errors)
     {

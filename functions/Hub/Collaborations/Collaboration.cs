@@ -2,13 +2,39 @@ using System.Text.Json.Serialization;
 
 namespace Mellanrum.Hub.Collaborations;
 
-/// <summary>A samverkan as the hub knows it: created on its first update and kept current by each later one.</summary>
+/// <summary>
+/// A samverkan: an object of its own, with a name, an owner and members. Created by the first update that names an
+/// unknown id (or by <c>PUT /api/v1/collaborations/{id}</c>); only its members speak for it (<see cref="CollaborationRules"/>).
+/// </summary>
 public sealed record Collaboration(
     string Id,
-    string Title,
+    string Name,
+    string? Description,
+    string? Form,
     string? Area,
     string? Status,
-    IReadOnlyList<string> Participants,
+    string Owner,
+    IReadOnlyList<Member> Members,
+    bool Public,
+    [property: JsonConverter(typeof(UtcDateTimeOffsetConverter))] DateTimeOffset CreatedAt,
     [property: JsonConverter(typeof(UtcDateTimeOffsetConverter))] DateTimeOffset FirstActivity,
     [property: JsonConverter(typeof(UtcDateTimeOffsetConverter))] DateTimeOffset LastActivity,
-    int UpdateCount);
+    int UpdateCount)
+{
+    /// <summary>At most this many members: every municipality and region of Sweden fits.</summary>
+    public const int MaxMembers = 400;
+
+    /// <summary>The forms of Kommunallagen ch. 9 and the informal ones.</summary>
+    public static readonly IReadOnlyList<string> Forms = ["avtalssamverkan", "kommunalforbund", "gemensam-namnd", "bolag", "projekt", "natverk"];
+
+    public bool IsMember(string organisation) => Members.Any(m => m.Organisation == organisation);
+
+    /// <summary>The members' organisations, sorted.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Organisations => [.. Members.Select(m => m.Organisation).Order(StringComparer.Ordinal)];
+}
+
+/// <summary>An organisation taking part in a collaboration, and since when.</summary>
+public sealed record Member(
+    string Organisation,
+    [property: JsonConverter(typeof(UtcDateTimeOffsetConverter))] DateTimeOffset Since);

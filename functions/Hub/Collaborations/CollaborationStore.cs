@@ -1,122 +1,403 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Mellanrum.Hub.Updates;
+using Microsoft.Extensions.Logging;
 
 namespace Mellanrum.Hub.Collaborations;
 
+/// <summary>A collaboration as read, with its row (and ETag) for a change that follows; both null when there is none.</summary>
+public sealed record CollaborationState(Collaboration? Collaboration, TableEntity? Row);
+
+/// <summary>What recording an update in its collaboration came to: its sequence number, or why its sender may not speak for it.</summary>
+public sealed record RecordOutcome(long Sequence, Problem? Refused = null);
+
 /// <summary>
-/// Collaborations in Table Storage (<c>Collaborations</c>, PartitionKey = collaboration id, RowKey "c"): created on the
-/// first update, kept current by each later one under ETag concurrency, each update given its sequence number here.
+/// Collaborations in Table Storage (<c>Collaborations</c>, PartitionKey = collaboration id): the collaboration's row
+/// (RowKey <c>c</c>: name, form, owner, activity, the last sequence number, the member count, its index key) and one
+/// row per member (RowKey <c>m-{organisation}</c>), never a growing list in one property. One partition read gives the
+/// collaboration with its members; the row and new members are written in one transaction under the row's ETag.
+/// Beside it: the activity index (<see cref="CollaborationIndex"/>) and each organisation's memberships
+/// (<c>Memberships</c>, PartitionKey = organisation, RowKey = collaboration id).
 /// </summary>
-public sealed class CollaborationStore(HubStorage storage)
+public sealed class CollaborationStore(
+    HubStorage storage,
+    CollaborationIndex index,
+    CollaborationMigration migration,
+    TimeProvider time,
+    ILogger<CollaborationStore> logger)
 {
     public const string Row = "c";
+    public const int Version = 2;
+    private const string MemberPrefix = "m-";
+    private const int MaxTransaction = 100;
 
-    public async Task<Collaboration?> GetAsync(string id, CancellationToken cancellationToken)
+    public async Task<Collaboration?> GetAsync(string id, CancellationToken cancellationToken) =>
+        (await ReadAsync(id, cancellationToken)).Collaboration;
+
+    /// <summary>The collaboration and its members in one partition read (carrying a collaboration of the first version over once).</summary>
+    public async Task<CollaborationState> ReadAsync(string id, CancellationToken cancellationToken)
     {
         if (!Ids.IsSlug(id))
         {
-            return null;
+            return new CollaborationState(null, null);
         }
 
         var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
-        var entity = await table.FindAsync<TableEntity>(id, Row, cancellationToken);
-        return entity is null ? null : ToCollaboration(entity);
+        for (var attempt = 0; ; attempt++)
+        {
+            TableEntity? row = null;
+            var members = new List<Member>();
+            await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == id, cancellationToken: cancellationToken))
+            {
+                if (entity.RowKey == Row)
+                {
+                    row = entity;
+                }
+                else if (entity.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal))
+                {
+                    members.Add(ToMember(entity));
+                }
+            }
+
+            if (row is null)
+            {
+                return new CollaborationState(null, null);
+            }
+
+            if ((row.GetInt32("Version") ?? 1) >= Version || attempt > 0)
+            {
+                return new CollaborationState(ToCollaboration(row, members), row);
+            }
+
+            // A collaboration of the first version: carried over once (owner from its first update, its participants as
+            // members), then read again. Two instances doing it at once: one write wins under the ETag.
+            var carried = await migration.DescribeAsync(row, cancellationToken);
+            try
+            {
+                await WriteAsync(table, carried, row, row.GetInt64("LastSequence") ?? 0, carried.Members, cancellationToken);
+                logger.LogInformation("Carried collaboration {CollaborationId} over to version {Version}", id, Version);
+            }
+            catch (RequestFailedException e) when (IsConcurrent(e))
+            {
+            }
+        }
     }
 
-    /// <summary>Collaborations, newest activity first. Reads the table once (a few thousand rows at Sweden's scale).</summary>
-    public async Task<(IReadOnlyList<Collaboration> Items, int Total)> ListAsync(string? area, string? participant, int limit, int offset, CancellationToken cancellationToken)
+    /// <summary>Every collaboration with its members, streamed partition by partition (for the digest and the index's repair).</summary>
+    public async IAsyncEnumerable<(Collaboration Collaboration, string? IndexKey)> AllWithIndexKeysAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
-        var filter = area is null ? null : TableClient.CreateQueryFilter($"Area eq {area}");
-        var all = new List<Collaboration>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        TableEntity? row = null;
+        var members = new List<Member>();
+        string? partition = null;
+        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
-            var collaboration = ToCollaboration(entity);
-            if (participant is null || collaboration.Participants.Contains(participant))
+            if (entity.PartitionKey != partition)
             {
-                all.Add(collaboration);
+                if (row is not null)
+                {
+                    yield return (ToCollaboration(row, members), row.GetString("IndexKey"));
+                }
+
+                partition = entity.PartitionKey;
+                row = null;
+                members = [];
+            }
+
+            if (entity.RowKey == Row)
+            {
+                row = entity;
+            }
+            else if (entity.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal))
+            {
+                members.Add(ToMember(entity));
             }
         }
 
-        var page = all.OrderByDescending(c => c.LastActivity).ThenBy(c => c.Id, StringComparer.Ordinal).Skip(offset).Take(limit).ToArray();
-        return (page, all.Count);
+        if (row is not null)
+        {
+            yield return (ToCollaboration(row, members), row.GetString("IndexKey"));
+        }
     }
 
-    /// <summary>Every collaboration, streamed (for the digest).</summary>
     public async IAsyncEnumerable<Collaboration> AllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
-        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        await foreach (var (collaboration, _) in AllWithIndexKeysAsync(cancellationToken))
         {
-            yield return ToCollaboration(entity);
+            yield return collaboration;
+        }
+    }
+
+    /// <summary>The ids of the collaborations an organisation is a member of.</summary>
+    public async Task<IReadOnlyList<string>> MembershipsAsync(string organisation, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.MembershipsTable, cancellationToken);
+        var ids = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == organisation, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            ids.Add(row.RowKey);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Gives an update its place in its collaboration: creates the collaboration on its first update (owner = the
+    /// sender's organisation, members = those it names, name = its <c>collaborationName</c> or title), or checks that
+    /// the sender is a member; then the next sequence number, the activity, status and area (the latest by occurredAt),
+    /// and the members it names. <paramref name="known"/>: the state the caller just read saves the first read.
+    /// Concurrent updates to one collaboration retry on the ETag.
+    /// </summary>
+    public async Task<RecordOutcome> RecordAsync(NormalisedUpdate update, CollaborationState? known, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var state = known ?? await ReadAsync(update.Collaboration, cancellationToken);
+            known = null;
+            var existing = state.Collaboration;
+            if (CollaborationRules.MayPost(existing, update.Organisation, update.Participants) is { } refused)
+            {
+                return new RecordOutcome(0, refused);
+            }
+
+            var now = time.GetUtcNow();
+            var members = existing?.Members.ToList() ?? [];
+            var joining = update.Participants.Where(p => !members.Any(m => m.Organisation == p)).Distinct(StringComparer.Ordinal).Select(p => new Member(p, update.ReceivedAt)).ToArray();
+            members.AddRange(joining);
+            var latest = existing is null || update.OccurredAt >= existing.LastActivity;
+            var collaboration = existing is null
+                ? new Collaboration(
+                    update.Collaboration,
+                    update.CollaborationName ?? update.Title,
+                    null,
+                    null,
+                    update.Area,
+                    update.Status,
+                    update.Organisation,
+                    members,
+                    true,
+                    now,
+                    update.OccurredAt,
+                    update.OccurredAt,
+                    1)
+                : existing with
+                {
+                    Members = members,
+                    Area = latest ? update.Area ?? existing.Area : existing.Area ?? update.Area,
+                    Status = latest ? update.Status ?? existing.Status : existing.Status ?? update.Status,
+                    FirstActivity = update.OccurredAt < existing.FirstActivity ? update.OccurredAt : existing.FirstActivity,
+                    LastActivity = latest ? update.OccurredAt : existing.LastActivity,
+                    UpdateCount = existing.UpdateCount + 1,
+                };
+            var sequence = (state.Row?.GetInt64("LastSequence") ?? 0) + 1;
+            try
+            {
+                await WriteAsync(table, collaboration, state.Row, sequence, joining, cancellationToken);
+                return new RecordOutcome(sequence);
+            }
+            catch (Exception e) when (IsConcurrent(e) && attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + (10 * Math.Min(attempt, 10)))), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary><c>PUT /api/v1/collaborations/{id}</c>: creates (owner = the source's organisation, or the admin's <c>owner</c>) or changes.</summary>
+    public async Task<(AdminOutcome<Collaboration> Outcome, Problem? Refused)> PutAsync(string id, Caller caller, CollaborationChange change, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var state = await ReadAsync(id, cancellationToken);
+            var now = time.GetUtcNow();
+            Collaboration collaboration;
+            Member[] joining = [];
+            if (state.Collaboration is not { } existing)
+            {
+                var owner = caller.IsAdmin ? change.Owner : caller.Organisation;
+                var errors = new List<InvalidParameter>();
+                if (string.IsNullOrWhiteSpace(change.Name))
+                {
+                    errors.Add(new InvalidParameter("name", "Required when the collaboration is created."));
+                }
+
+                if (owner is null)
+                {
+                    errors.Add(new InvalidParameter("owner", "Required when the admin creates a collaboration: the owning organisation."));
+                }
+                else if (!caller.IsAdmin && change.Owner is { } named && named != owner)
+                {
+                    errors.Add(new InvalidParameter("owner", "A source creates collaborations that its own organisation owns.", Ids.Echo(named)));
+                }
+
+                if (errors.Count > 0)
+                {
+                    return (new AdminOutcome<Collaboration>.Invalid(errors), null);
+                }
+
+                joining = [new Member(owner!, now)];
+                collaboration = new Collaboration(id, change.Name!, change.Description, change.Form, change.Area, change.Status, owner!, joining, change.Public ?? true, now, now, now, 0);
+            }
+            else
+            {
+                if (CollaborationRules.MayChange(existing, caller, change) is { } refused)
+                {
+                    return (new AdminOutcome<Collaboration>.NotFound(), refused);
+                }
+
+                collaboration = existing with
+                {
+                    Name = change.Name ?? existing.Name,
+                    Description = change.Description ?? existing.Description,
+                    Form = change.Form ?? existing.Form,
+                    Status = change.Status ?? existing.Status,
+                    Area = change.Area ?? existing.Area,
+                    Public = change.Public ?? existing.Public,
+                    Owner = change.Owner ?? existing.Owner,
+                };
+            }
+
+            try
+            {
+                await WriteAsync(table, collaboration, state.Row, state.Row?.GetInt64("LastSequence") ?? 0, joining, cancellationToken);
+                logger.LogInformation("{Change} collaboration {CollaborationId}", state.Collaboration is null ? "Created" : "Changed", id);
+                return (state.Collaboration is null ? new AdminOutcome<Collaboration>.Created(collaboration) : new AdminOutcome<Collaboration>.Updated(collaboration), null);
+            }
+            catch (Exception e) when (IsConcurrent(e) && attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + (10 * Math.Min(attempt, 10)))), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary><c>DELETE /api/v1/collaborations/{id}/members/{organisation}</c>: the member's own source or the admin.</summary>
+    public async Task<Problem?> RemoveMemberAsync(string id, Caller caller, string organisation, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var state = await ReadAsync(id, cancellationToken);
+            if (state.Collaboration is not { } existing)
+            {
+                return Problem.NotFound("No collaboration with that id.");
+            }
+
+            if (CollaborationRules.MayRemove(existing, caller, organisation) is { } refused)
+            {
+                return refused;
+            }
+
+            var remaining = existing with { Members = [.. existing.Members.Where(m => m.Organisation != organisation)] };
+            var row = ToRow(remaining, state.Row, state.Row!.GetInt64("LastSequence") ?? 0);
+            try
+            {
+                await table.SubmitTransactionAsync(
+                    [
+                        new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, state.Row.ETag),
+                        new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, MemberPrefix + organisation), ETag.All),
+                    ],
+                    cancellationToken);
+            }
+            catch (Exception e) when (IsConcurrent(e) && attempt < 50)
+            {
+                continue;
+            }
+
+            var memberships = await storage.TableAsync(HubStorage.MembershipsTable, cancellationToken);
+            await memberships.DeleteEntityAsync(organisation, id, ETag.All, cancellationToken);
+            await index.WriteAsync(remaining, row.GetString("IndexKey"), state.Row.GetString("IndexKey"), cancellationToken);
+            logger.LogInformation("Removed a member from collaboration {CollaborationId}", id);
+            return null;
         }
     }
 
     /// <summary>
-    /// Gives an update its place in its collaboration: the next sequence number, and the collaboration's current title,
-    /// status and participants (creating the collaboration on its first update). Concurrent updates to one collaboration
-    /// retry on the ETag.
+    /// Writes the collaboration's row (an insert, or a replace under the ETag it was read with) and the rows of the
+    /// members who join, in one transaction when they fit one (100 entities), else the members first (idempotent) and
+    /// the row last; then its index row and the new members' memberships.
     /// </summary>
-    public async Task<long> AssignSequenceAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    private async Task WriteAsync(TableClient table, Collaboration collaboration, TableEntity? read, long sequence, IReadOnlyList<Member> joining, CancellationToken cancellationToken)
     {
-        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
-        return await table.ChangeAsync(update.Collaboration, Row, existing =>
+        var row = ToRow(collaboration, read, sequence);
+        var rowAction = read is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, row)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, read.ETag);
+        var memberActions = joining.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToMemberRow(collaboration.Id, m))).ToList();
+        if (memberActions.Count < MaxTransaction)
         {
-            // The entity as read is changed in place: each attempt reads afresh.
-            var entity = existing ?? new TableEntity(update.Collaboration, Row)
-                {
-                    ["Title"] = update.Title,
-                    ["FirstActivity"] = update.OccurredAt,
-                    ["LastActivity"] = update.OccurredAt,
-                    ["Participants"] = "[]",
-                    ["UpdateCount"] = 0,
-                    ["LastSequence"] = 0L,
-                };
-
-            var latest = existing is null || update.OccurredAt >= entity.GetDateTimeOffset("LastActivity");
-            if (latest)
+            await table.SubmitTransactionAsync([rowAction, .. memberActions], cancellationToken);
+        }
+        else
+        {
+            foreach (var chunk in memberActions.Chunk(MaxTransaction))
             {
-                entity["Title"] = update.Title;
-                entity["LastActivity"] = update.OccurredAt;
-                if (update.Status is not null)
-                {
-                    entity["Status"] = update.Status;
-                }
-
-                if (update.Area is not null)
-                {
-                    entity["Area"] = update.Area;
-                }
-            }
-            else
-            {
-                entity["Status"] ??= update.Status;
-                entity["Area"] ??= update.Area;
+                await table.SubmitTransactionAsync(chunk, cancellationToken);
             }
 
-            if (update.OccurredAt < entity.GetDateTimeOffset("FirstActivity"))
-            {
-                entity["FirstActivity"] = update.OccurredAt;
-            }
+            await table.SubmitTransactionAsync([rowAction], cancellationToken);
+        }
 
-            var participants = JsonSerializer.Deserialize<List<string>>(entity.GetString("Participants") ?? "[]") ?? [];
-            entity["Participants"] = JsonSerializer.Serialize(participants.Union(update.Participants).Order(StringComparer.Ordinal));
-            entity["UpdateCount"] = (entity.GetInt32("UpdateCount") ?? 0) + 1;
-            var sequence = (entity.GetInt64("LastSequence") ?? 0) + 1;
-            entity["LastSequence"] = sequence;
-            return TableChange<long>.Write(entity, sequence);
-        }, cancellationToken);
+        var memberships = await storage.TableAsync(HubStorage.MembershipsTable, cancellationToken);
+        await Task.WhenAll(
+            index.WriteAsync(collaboration, row.GetString("IndexKey"), read?.GetString("IndexKey"), cancellationToken),
+            Task.WhenAll(joining.Select(m => memberships.UpsertEntityAsync(new TableEntity(m.Organisation, collaboration.Id) { ["Since"] = m.Since }, TableUpdateMode.Replace, cancellationToken))));
     }
 
-    private static Collaboration ToCollaboration(TableEntity e) => new(
-        e.PartitionKey,
-        e.GetString("Title") ?? string.Empty,
-        e.GetString("Area"),
-        e.GetString("Status"),
-        JsonSerializer.Deserialize<List<string>>(e.GetString("Participants") ?? "[]") ?? [],
-        e.GetDateTimeOffset("FirstActivity") ?? DateTimeOffset.MinValue,
-        e.GetDateTimeOffset("LastActivity") ?? DateTimeOffset.MinValue,
-        e.GetInt32("UpdateCount") ?? 0);
+    private static bool IsConcurrent(Exception e) => e is RequestFailedException r && (r.IsConflict() || r.IsPreconditionFailed());
+
+    /// <summary>The collaboration's row; columns of the first version it does not replace (the fan-out's old mark) stay.</summary>
+    private static TableEntity ToRow(Collaboration c, TableEntity? read, long sequence)
+    {
+        var row = read is null ? new TableEntity(c.Id, Row) : new TableEntity(read.Where(p => p.Key is not ("odata.etag" or "Timestamp")).ToDictionary());
+        row["Version"] = Version;
+        row["Name"] = c.Name;
+        row["Description"] = c.Description;
+        row["Form"] = c.Form;
+        row["Area"] = c.Area;
+        row["Status"] = c.Status;
+        row["Owner"] = c.Owner;
+        row["Public"] = c.Public;
+        row["CreatedAt"] = c.CreatedAt;
+        row["FirstActivity"] = c.FirstActivity;
+        row["LastActivity"] = c.LastActivity;
+        row["UpdateCount"] = c.UpdateCount;
+        row["LastSequence"] = sequence;
+        row["MemberCount"] = c.Members.Count;
+        row["IndexKey"] = CollaborationIndex.KeyOf(c.Id, c.LastActivity);
+        row.Remove("Participants");
+        row.Remove("Title");
+        return row;
+    }
+
+    private static TableEntity ToMemberRow(string id, Member m) => new(id, MemberPrefix + m.Organisation) { ["Organisation"] = m.Organisation, ["Since"] = m.Since };
+
+    private static Member ToMember(TableEntity e) => new(e.GetString("Organisation") ?? e.RowKey[MemberPrefix.Length..], e.GetDateTimeOffset("Since") ?? DateTimeOffset.MinValue);
+
+    /// <summary>A collaboration from its row and member rows (a row of the first version reads its participants as members).</summary>
+    private static Collaboration ToCollaboration(TableEntity e, IReadOnlyList<Member> members)
+    {
+        var firstActivity = e.GetDateTimeOffset("FirstActivity") ?? DateTimeOffset.MinValue;
+        if (members.Count == 0 && e.GetString("Participants") is { } legacy)
+        {
+            members = (JsonSerializer.Deserialize<List<string>>(legacy) ?? []).Select(p => new Member(p, firstActivity)).ToArray();
+        }
+
+        return new Collaboration(
+            e.PartitionKey,
+            e.GetString("Name") ?? e.GetString("Title") ?? e.PartitionKey,
+            e.GetString("Description"),
+            e.GetString("Form"),
+            e.GetString("Area"),
+            e.GetString("Status"),
+            e.GetString("Owner") ?? string.Empty,
+            [.. members.OrderBy(m => m.Organisation, StringComparer.Ordinal)],
+            e.GetBoolean("Public") ?? true,
+            e.GetDateTimeOffset("CreatedAt") ?? firstActivity,
+            firstActivity,
+            e.GetDateTimeOffset("LastActivity") ?? DateTimeOffset.MinValue,
+            e.GetInt32("UpdateCount") ?? 0);
+    }
 }

@@ -51,11 +51,27 @@ public sealed class FanoutService(
 
         var update = record.Update;
         // Read just now without a sequence: assign it (and the timeline rows) without reading the update again.
-        var sequence = record.Sequence ?? await recorder.RecordAsync(update, knownSequence: null, unread: false, cancellationToken);
+        long sequence;
+        if (record.Sequence is { } assigned)
+        {
+            sequence = assigned;
+        }
+        else
+        {
+            var recorded = await recorder.RecordAsync(update, knownSequence: null, unread: false, cancellationToken);
+            if (recorded.Refused is not null)
+            {
+                logger.LogWarning("Fan-out for update {UpdateId}, whose sender is not a member: the update is not kept", id);
+                await ledger.CloseAsync(id, cancellationToken);
+                return;
+            }
+
+            sequence = recorded.Sequence;
+        }
 
         await ledger.WaitForTurnAsync(update, sequence, cancellationToken);
         var collaboration = await collaborations.GetAsync(update.Collaboration, cancellationToken);
-        var recipients = Router.Route(update, collaboration?.Participants ?? [], await partners.AllAsync(cancellationToken), organisations);
+        var recipients = Router.Route(update, collaboration?.Organisations ?? update.Participants, collaboration?.Public ?? true, await partners.AllAsync(cancellationToken), organisations);
         var done = new HashSet<string>(record.Delivered, StringComparer.Ordinal);
         var outbound = OutboundEvent.From(update, sequence);
 

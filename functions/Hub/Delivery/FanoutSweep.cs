@@ -37,7 +37,13 @@ public sealed class FanoutSweep(FanoutLedger ledger, UpdateRecorder recorder, Ti
             }
 
             await ledger.PostponeAsync(overdue, cancellationToken);
-            await recorder.RecordAsync(record.Update, record.Sequence, unread: false, cancellationToken);
+            if ((await recorder.RecordAsync(record.Update, record.Sequence, unread: false, cancellationToken)).Refused is not null)
+            {
+                // Its sender is not a member: the update is not kept (it was never answered with a 2xx).
+                await ledger.CloseAsync(record.Update.Id, cancellationToken);
+                continue;
+            }
+
             await ledger.RequestAsync(record.Update.Id, cancellationToken);
             requeued++;
         }

@@ -95,7 +95,7 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             sections.Add((
                 new DigestCollaborationSection(
                     id,
-                    catalogued?.Title ?? updates[0].Title,
+                    catalogued?.Name ?? updates[0].Title,
                     updates.LastOrDefault(u => u.Status is not null)?.Status ?? catalogued?.Status,
                     visible.Take(MaxUpdatesPerCollaboration).ToArray(),
                     Math.Max(0, visible.Length - MaxUpdatesPerCollaboration)),
@@ -225,7 +225,7 @@ public sealed class DigestComposer(OrganisationRegistry registry)
         participants.Select(registry.CountyOf).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
 
     private static string TitleOf(DigestMonthIndex index, string collaboration) =>
-        index.Collaborations.GetValueOrDefault(collaboration)?.Title
+        index.Collaborations.GetValueOrDefault(collaboration)?.Name
         ?? (index.Updates.TryGetValue(collaboration, out var updates) ? updates[0].Title : collaboration);
 
     private string[] Names(IEnumerable<string> organisations) =>

@@ -160,8 +160,9 @@ public sealed class DigestMonthIndex
         public void Add(Collaboration collaboration)
         {
             _catalogue[collaboration.Id] = collaboration;
-            ParticipantsOf(_participants, collaboration.Id).UnionWith(collaboration.Participants);
-            _likeness.Add(collaboration.Id, collaboration.Title, candidate: false);
+            // The digest follows the members, not the union of every participant ever sent.
+            ParticipantsOf(_participants, collaboration.Id).UnionWith(collaboration.Organisations);
+            _likeness.Add(collaboration.Id, collaboration.Name, candidate: false);
         }
 
         public void Add(NormalisedUpdate update)
@@ -177,9 +178,14 @@ public sealed class DigestMonthIndex
             }
 
             list.Add(update);
-            var members = ParticipantsOf(_participants, update.Collaboration);
-            members.UnionWith(update.Participants);
-            members.Add(update.Organisation);
+            if (!_catalogue.ContainsKey(update.Collaboration))
+            {
+                // Not (yet) in the catalogue: its updates say who takes part.
+                var members = ParticipantsOf(_participants, update.Collaboration);
+                members.UnionWith(update.Participants);
+                members.Add(update.Organisation);
+            }
+
             _likeness.Add(update.Collaboration, update.Title, candidate: true);
             _likeness.Add(update.Collaboration, update.Summary, candidate: true);
             _likeness.Add(update.Collaboration, string.Join(' ', update.Tags), candidate: true);
@@ -230,7 +236,7 @@ public sealed class DigestMonthIndex
             news.Add(new DigestNewsCandidate(
                 call is not null ? DigestNewsKind.CallForPartners : DigestNewsKind.NewCollaboration,
                 id,
-                catalogued?.Title ?? shown.Title,
+                catalogued?.Name ?? shown.Title,
                 shown.Title,
                 shown.Summary,
                 catalogued?.Area ?? shown.Area,

@@ -21,6 +21,9 @@ public sealed class HubStorage(TableServiceClient tables, QueueServiceClient que
     public const string DigestsTable = "Digests";
     public const string KeysTable = "DataProtectionKeys";
     public const string FanoutMarksTable = "FanoutMarks";
+    public const string CollaborationIndexTable = "CollaborationIndex";
+    public const string MembershipsTable = "Memberships";
+    public const string SourceKeysTable = "SourceKeys";
 
     /// <summary>Logical queue names; the real names come from the settings the triggers use (<c>%HubInboundQueue%</c> ...).</summary>
     public const string InboundQueue = "inbound-updates";

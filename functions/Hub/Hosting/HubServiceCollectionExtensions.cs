@@ -28,8 +28,7 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton(OrganisationRegistry.Shared);
         services.AddSingleton<UpdateStore>();
         services.AddSingleton<IUpdateNormaliser, UpdateNormaliser>();
-        services.AddSingleton<CollaborationStore>();
-        services.AddSingleton<UpdateRecorder>();
+        services.AddCollaborations();
         services.AddSources();
         services.AddPartners();
         services.AddIngest();

@@ -18,6 +18,7 @@ public sealed class IngestService(
     IUpdateNormaliser normaliser,
     UpdateStore updates,
     UpdateRecorder recorder,
+    CollaborationStore collaborations,
     FanoutLedger ledger,
     RejectionStore rejections,
     TimeProvider time,
@@ -188,11 +189,26 @@ public sealed class IngestService(
             {
                 var key = IdempotencyKey.Select(result.Update!.ExternalId, payload.CloudEventId, headers.GetValueOrDefault("webhook-id"), headers.GetValueOrDefault("idempotency-key"));
                 var id = key is null ? Ids.NewId() : Ids.Deterministic(source.Id, key);
-                var stored = await StoreAsync(NormalisedUpdate.Create(id, source.Id, source.Organisation, result.Update, now), cancellationToken);
-                return new IngestOutcome.Stored(stored.Update, stored.Duplicate);
-            }
+                var update = NormalisedUpdate.Create(id, source.Id, source.Organisation, result.Update, now);
 
-            problem = Problem.Invalid(result.Errors);
+                // Only a member speaks for a collaboration (the first update to an unknown id creates it).
+                var collaboration = await collaborations.ReadAsync(update.Collaboration, cancellationToken);
+                problem = CollaborationRules.MayPost(collaboration.Collaboration, update.Organisation, update.Participants);
+                if (problem is null)
+                {
+                    var (stored, refused) = await StoreAsync(update, collaboration, cancellationToken);
+                    if (stored is not null)
+                    {
+                        return new IngestOutcome.Stored(stored.Update, stored.Duplicate);
+                    }
+
+                    problem = refused;
+                }
+            }
+            else
+            {
+                problem = Problem.Invalid(result.Errors);
+            }
         }
 
         Rejection? rejection = null;
@@ -210,19 +226,26 @@ public sealed class IngestService(
     /// first, so a crash after the insert (the commit point, after which a 2xx may be answered) leaves a row that the
     /// sweep completes; everything after the insert is idempotent.
     /// </summary>
-    private async Task<StoreResult> StoreAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    private async Task<(StoreResult? Stored, Problem? Refused)> StoreAsync(NormalisedUpdate update, CollaborationState collaboration, CancellationToken cancellationToken)
     {
         await ledger.OpenAsync(update.Id, cancellationToken);
         var stored = await updates.InsertAsync(update, cancellationToken);
         if (stored.Duplicate)
         {
-            return stored;
+            return (stored, null);
         }
 
         // The insert just made the update, so it has no sequence yet: no need to read it back.
-        await recorder.RecordAsync(update, knownSequence: null, unread: false, cancellationToken);
+        var recorded = await recorder.RecordAsync(update, knownSequence: null, unread: false, cancellationToken, collaboration);
+        if (recorded.Refused is { } refused)
+        {
+            // Another organisation created the collaboration in between: the update was not kept, nothing is owed.
+            await ledger.CloseAsync(update.Id, cancellationToken);
+            return (null, refused);
+        }
+
         await ledger.RequestAsync(update.Id, cancellationToken);
-        return stored;
+        return (stored, null);
     }
 
     private static InboundMessage? ReadEnvelope(string? text)

@@ -20,9 +20,14 @@ public sealed record CanonicalUpdate(
     IReadOnlyList<string> Participants,
     DateTimeOffset OccurredAt,
     IReadOnlyList<UpdateLink> Links,
-    IReadOnlyList<string> Tags);
+    IReadOnlyList<string> Tags,
+    string? CollaborationName = null);
 
-/// <summary>The normalised update: as stored, returned by <c>GET /api/v1/updates/{id}</c> and sent to partners.</summary>
+/// <summary>
+/// The normalised update: as stored, returned by <c>GET /api/v1/updates/{id}</c> and sent to partners. Its
+/// <c>participants</c> are as sent (and the sender); the collaboration's members are the collaboration's own.
+/// <c>collaborationName</c>, when given, named the collaboration if this update created it.
+/// </summary>
 public sealed record NormalisedUpdate(
     string Id,
     string SourceId,
@@ -38,7 +43,8 @@ public sealed record NormalisedUpdate(
     [property: JsonConverter(typeof(UtcDateTimeOffsetConverter))] DateTimeOffset OccurredAt,
     [property: JsonConverter(typeof(UtcDateTimeOffsetConverter))] DateTimeOffset ReceivedAt,
     IReadOnlyList<UpdateLink> Links,
-    IReadOnlyList<string> Tags)
+    IReadOnlyList<string> Tags,
+    string? CollaborationName = null)
 {
     /// <summary>Gives a canonical update its identity: the sender always counts as a participant.</summary>
     public static NormalisedUpdate Create(string id, string sourceId, string organisation, CanonicalUpdate update, DateTimeOffset receivedAt) =>
@@ -57,5 +63,6 @@ public sealed record NormalisedUpdate(
             update.OccurredAt.ToUniversalTime(),
             receivedAt.ToUniversalTime(),
             update.Links,
-            update.Tags);
+            update.Tags,
+            update.CollaborationName);
 }

@@ -116,27 +116,76 @@ public sealed class UpdateStore(HubStorage storage, ILogger<UpdateStore> logger)
         }
     }
 
-    /// <summary>A collaboration's updates, newest first.</summary>
-    public async Task<IReadOnlyList<NormalisedUpdate>> ListTimelineAsync(string collaboration, int limit, int offset, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of a collaboration's updates, newest first: after the row key <paramref name="after"/> (the previous page's
+    /// last), so a page never repeats or skips an update however many arrive meanwhile. The next page starts after
+    /// the returned key (null at the end).
+    /// </summary>
+    public async Task<(IReadOnlyList<NormalisedUpdate> Items, string? Last)> ListTimelineAsync(string collaboration, int limit, string? after, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubStorage.TimelineTable, cancellationToken);
         var result = new List<NormalisedUpdate>(limit);
-        var skipped = 0;
-        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == collaboration, maxPerPage: Math.Min(1000, offset + limit), cancellationToken: cancellationToken))
+        string? last = null;
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {collaboration}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {collaboration} and RowKey gt {after}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, limit + 1), cancellationToken: cancellationToken))
         {
-            if (skipped++ < offset)
+            if (result.Count == limit)
             {
-                continue;
+                return (result, last);
             }
 
             result.Add(StoredUpdate.ReadUpdate(entity));
-            if (result.Count == limit)
+            last = entity.RowKey;
+        }
+
+        return (result, null);
+    }
+
+    /// <summary>The first update of a collaboration: the one with sequence 1 (or, when none has it, the first received).</summary>
+    public async Task<NormalisedUpdate?> FirstOfCollaborationAsync(string collaboration, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.TimelineTable, cancellationToken);
+        var all = new List<NormalisedUpdate>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == collaboration, cancellationToken: cancellationToken))
+        {
+            all.Add(StoredUpdate.ReadUpdate(entity));
+        }
+
+        foreach (var candidate in all.OrderBy(u => u.ReceivedAt).Take(5))
+        {
+            if ((await GetStoredAsync(candidate.Id, cancellationToken))?.Sequence == 1)
             {
-                break;
+                return candidate;
             }
         }
 
-        return result;
+        return all.MinBy(u => u.ReceivedAt);
+    }
+
+    /// <summary>Deletes an update the hub will not keep (its sender turned out not to be a member), with its index rows.</summary>
+    public async Task DeleteAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    {
+        var updates = await storage.TableAsync(HubStorage.UpdatesTable, cancellationToken);
+        var timeline = await storage.TableAsync(HubStorage.TimelineTable, cancellationToken);
+        var byDay = await storage.TableAsync(HubStorage.UpdatesByDayTable, cancellationToken);
+        await Task.WhenAll(
+            DeleteIfThereAsync(timeline, update.Collaboration, TimelineKey(update), cancellationToken),
+            DeleteIfThereAsync(byDay, DayPartition(update.ReceivedAt), update.Id, cancellationToken));
+        await DeleteIfThereAsync(updates, update.Id, UpdateRow, cancellationToken);
+        logger.LogInformation("Deleted update {UpdateId}: not kept", update.Id);
+    }
+
+    private static async Task DeleteIfThereAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.IsNotFound())
+        {
+        }
     }
 
     public static bool IsUpdateId(string id) => id.Length == 26 && id.All(c => c is (>= 'a' and <= 'z') or (>= '2' and <= '7'));

@@ -41,7 +41,13 @@ public static class DigestBenchmarks
         var storage = new HubStorage(new TableServiceClient(azurite.ConnectionString), new QueueServiceClient(azurite.ConnectionString), hubOptions, configuration);
         var updateStore = new UpdateStore(storage, NullLogger<UpdateStore>.Instance);
         var partnerStore = new PartnerStore(storage, TimeProvider.System);
-        var source = new TableDigestSource(updateStore, new CollaborationStore(storage), partnerStore);
+        var collaborationStore = new CollaborationStore(
+            storage,
+            new CollaborationIndex(storage, OrganisationRegistry.Shared, TimeProvider.System),
+            new CollaborationMigration(updateStore, NullLogger<CollaborationMigration>.Instance),
+            TimeProvider.System,
+            NullLogger<CollaborationStore>.Instance);
+        var source = new TableDigestSource(updateStore, collaborationStore, partnerStore);
         var composer = new DigestComposer(OrganisationRegistry.Shared);
         var renderer = new DigestRenderer(Options.Create(new DigestOptions { BaseUrl = "https://mellanrum.example.se" }));
         var month = DigestLoad.Month;
@@ -149,18 +155,22 @@ public static class DigestBenchmarks
         // The shape UpdateStore gives a collaboration (one partition each, so no batches).
         var collaborations = await storage.TableAsync(HubStorage.CollaborationsTable);
         await Parallel.ForEachAsync(scenario.Collaborations, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, ct) =>
-            await collaborations.AddEntityAsync(
-                new TableEntity(c.Id, "c")
+            await collaborations.SubmitTransactionAsync(
+                c.Members.Select(m => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(c.Id, "m-" + m.Organisation) { ["Organisation"] = m.Organisation, ["Since"] = m.Since }))
+                .Prepend(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(c.Id, "c")
                 {
-                    ["Title"] = c.Title,
+                    ["Version"] = 2,
+                    ["Name"] = c.Name,
+                    ["Owner"] = c.Owner,
+                    ["Public"] = true,
                     ["Area"] = c.Area,
                     ["Status"] = c.Status,
                     ["FirstActivity"] = c.FirstActivity,
                     ["LastActivity"] = c.LastActivity,
-                    ["Participants"] = JsonSerializer.Serialize(c.Participants.Order(StringComparer.Ordinal)),
+                    ["MemberCount"] = c.Members.Count,
                     ["UpdateCount"] = c.UpdateCount,
                     ["LastSequence"] = (long)c.UpdateCount,
-                },
+                })),
                 ct));
 
         // Partners through their store, so the entity shape is the store's own.

@@ -33,10 +33,10 @@ public sealed class FormatsTests(LocalHubFixture hub) : IClassFixture<LocalHubFi
         defaults = new Dictionary<string, string> { ["area"] = "digitalisering" },
     };
 
-    private static string Diarium(string id, string typ = "Beslut") => JsonSerializer.Serialize(new
+    private static string Diarium(string id, string typ = "Beslut", string collaboration = "format-samverkan") => JsonSerializer.Serialize(new
     {
         arende = new { id, handlaggare = "Kommunledningskontoret" },
-        projekt = new { kod = "format-samverkan" },
+        projekt = new { kod = collaboration },
         typ,
         rubrik = "Beslut om gemensam upphandling av e-arkiv",
         beskrivning = "<p>KS beslutade <b>att delta</b>.</p>",
@@ -122,7 +122,7 @@ public sealed class FormatsTests(LocalHubFixture hub) : IClassFixture<LocalHubFi
         var source = await hub.RegisterSourceAsync("huddinge-diarium-retry", "0126", new { format = "profile", profile = Profile });
 
         // The diarium starts sending "Informationsärende", which neither the profile nor the vocabulary knows, and renames its date field.
-        var payload = JsonNode.Parse(Diarium("KS 2026/77", typ: "Informationsärende"))!.AsObject();
+        var payload = JsonNode.Parse(Diarium("KS 2026/77", typ: "Informationsärende", collaboration: "huddinge-retry-samverkan"))!.AsObject();
         payload.Remove("datum");
         payload["beslutsdatum"] = "2026-03-19 09:00";
         using var refused = await hub.Client.SendAsync(LocalHubFixture.WithKey(source.Id, source.Key, payload.ToJsonString()));

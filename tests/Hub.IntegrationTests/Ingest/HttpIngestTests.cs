@@ -47,7 +47,7 @@ public sealed class HttpIngestTests(LocalHubFixture hub) : IClassFixture<LocalHu
         Assert.Equal("2026-02-01T10:00:00Z", collaboration.GetProperty("firstActivity").GetString());
         Assert.Equal("2026-04-01T10:00:00Z", collaboration.GetProperty("lastActivity").GetString());
         Assert.Equal(3, collaboration.GetProperty("updateCount").GetInt32());
-        Assert.Contains("0126", collaboration.GetProperty("participants").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains("0126", collaboration.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("organisation").GetString()));
 
         var list = await JsonAsync(await hub.Client.GetAsync("/api/v1/collaborations?participant=Huddinge&area=digitalisering"));
         Assert.Contains("vaxa-tillsammans", list.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetString()));

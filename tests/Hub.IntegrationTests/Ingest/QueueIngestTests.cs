@@ -34,7 +34,7 @@ public sealed class QueueIngestTests(LocalHubFixture hub) : IClassFixture<LocalH
         await Inbound.SendMessageAsync(Message("solna-queue", Payloads.Canonical("Q-1", "koade-samverkan")));
 
         var collaboration = await LocalHubFixture.EventuallyAsync(() => CollaborationAsync("koade-samverkan"), what: "the queued update to be stored");
-        Assert.Contains("0184", collaboration!.Value.GetProperty("participants").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains("0184", collaboration!.Value.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("organisation").GetString()));
     }
 
     [Fact]

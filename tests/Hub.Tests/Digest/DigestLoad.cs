@@ -66,7 +66,7 @@ public static class DigestLoad
             var topic = Topics[random.Next(Topics.Length)];
             var isNew = random.Next(20) == 0;
             var first = isNew ? period.From.AddHours(random.Next(24 * 27)) : period.From.AddDays(-random.Next(30, 900));
-            collaborations.Add(new Collaboration(
+            collaborations.Add(TestCollaborations.Of(
                 $"samverkan-{i:D5}",
                 $"{char.ToUpperInvariant(topic[0])}{topic[1..]} i {home.Name} med flera",
                 areas[random.Next(areas.Count)],
@@ -82,9 +82,9 @@ public static class DigestLoad
         for (var i = 0; i < updates; i++)
         {
             var collaboration = collaborations[random.Next(collaborations.Count)];
-            var topic = collaboration.Title.Split(" i ")[0].ToLowerInvariant();
+            var topic = collaboration.Name.Split(" i ")[0].ToLowerInvariant();
             var kind = Vocabulary.Kinds[random.Next(Vocabulary.Kinds.Count)];
-            var sender = collaboration.Participants[random.Next(collaboration.Participants.Count)];
+            var sender = collaboration.Organisations[random.Next(collaboration.Organisations.Count)];
             var occurred = period.From.AddMinutes(random.NextDouble() * span);
             var status = kind == "status-report" ? Vocabulary.Statuses[random.Next(10) == 0 ? random.Next(5) : 1] : null;
             var other = Topics[random.Next(Topics.Length)];
@@ -99,7 +99,7 @@ public static class DigestLoad
                 $"Arbetsgruppen rapporterar att {topic} {Verbs[random.Next(Verbs.Length)]} under våren. Kopplingen till {other} diskuterades.",
                 status,
                 collaboration.Area,
-                collaboration.Participants,
+                collaboration.Organisations,
                 occurred,
                 occurred.AddSeconds(random.Next(1, 600)),
                 [],

@@ -57,14 +57,14 @@ public static class DigestSeed
     public static DigestMonthIndex Index() => DigestMonthIndex.Build(March.Period, Collaborations, Updates);
 
     private static Collaboration Collab(string id, string title, string area, string[] participants, string first) =>
-        new(id, title, area, "active", participants, DateTimeOffset.Parse(first), DateTimeOffset.Parse("2026-03-25T08:00:00Z"), 3);
+        TestCollaborations.Of(id, title, area, "active", participants, DateTimeOffset.Parse(first), DateTimeOffset.Parse("2026-03-25T08:00:00Z"), 3);
 
     private static NormalisedUpdate Update(
         string id, string organisation, string collaboration, string kind, string title, string? status, string occurredAt,
         string? summary = null, string[]? tags = null)
     {
         var occurred = DateTimeOffset.Parse(occurredAt);
-        var participants = Collaborations.Single(c => c.Id == collaboration).Participants;
+        var participants = Collaborations.Single(c => c.Id == collaboration).Organisations;
         return new NormalisedUpdate(
             id, organisation + "-system", null, organisation, collaboration, kind, title, summary, status,
             Collaborations.Single(c => c.Id == collaboration).Area, participants, occurred.ToUniversalTime(),

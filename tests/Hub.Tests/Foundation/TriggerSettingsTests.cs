@@ -15,7 +15,7 @@ public sealed class TriggerSettingsTests
     public void Defaults_NameEverySettingTheTriggersUse()
     {
         Assert.Equal(
-            ["HubDeliveriesQueue", "HubDigestSchedule", "HubFanoutQueue", "HubFanoutSweepSchedule", "HubInboundQueue", "HubRejectionSweepSchedule"],
+            ["HubCollaborationIndexSchedule", "HubDeliveriesQueue", "HubDigestSchedule", "HubFanoutQueue", "HubFanoutSweepSchedule", "HubInboundQueue", "HubRejectionSweepSchedule"],
             TriggerSettings.Defaults.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("0 0 5,6 1 * *", DigestSchedule.Cron);
     }

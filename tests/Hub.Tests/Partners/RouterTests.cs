@@ -36,7 +36,8 @@ public sealed class RouterTests
     [MemberData(nameof(Cases))]
     public void Route_Partner_GetsTheUpdateExactlyWhenItConcernsThem(string why, Partner partner, string[] collaborationParticipants, bool expected)
     {
-        var routed = Router.Route(Update, collaborationParticipants, [partner], OrganisationRegistry.Shared);
+        var members = Update.Participants.Union(collaborationParticipants).ToArray();
+        var routed = Router.Route(Update, members, isPublic: true, [partner], OrganisationRegistry.Shared);
         Assert.True(expected == routed.Contains(partner), why);
     }
 
@@ -44,7 +45,30 @@ public sealed class RouterTests
     public void Route_ManyPartners_ReturnsEachOnceInIdOrder()
     {
         var partners = new[] { P("tyreso", "0138"), P("botkyrka", "0127"), P("botkyrka-2", "0127"), P("nacka", "0182"), P("kiruna", "2584") };
-        var routed = Router.Route(Update, ["0127"], partners, OrganisationRegistry.Shared);
+        var routed = Router.Route(Update, [.. Update.Participants, "0127"], isPublic: true, partners, OrganisationRegistry.Shared);
         Assert.Equal(["botkyrka", "botkyrka-2", "tyreso"], routed.Select(p => p.Id));
+    }
+
+    [Fact]
+    public void Route_NotPublic_ReachesMembersPartnersButNoFilterOnlyPartner()
+    {
+        var member = P("tyreso", "0138");
+        var byFilter = P("kiruna", "2584", new PartnerFilters(Kinds: ["decision"]));
+
+        var routed = Router.Route(Update, Update.Participants, isPublic: false, [member, byFilter], OrganisationRegistry.Shared);
+
+        Assert.Equal([member], routed);
+    }
+
+    [Fact]
+    public void Route_FollowsTheMembers_NotTheParticipantsTheUpdateNamed()
+    {
+        // Tyresö was named by an earlier update and then removed from the collaboration by the admin.
+        var removed = P("tyreso", "0138");
+        var member = P("botkyrka", "0127");
+
+        var routed = Router.Route(Update, ["0127", "0182"], isPublic: true, [removed, member], OrganisationRegistry.Shared);
+
+        Assert.Equal([member], routed);
     }
 }

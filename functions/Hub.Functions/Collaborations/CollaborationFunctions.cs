@@ -1,0 +1,78 @@
+using Mellanrum.Hub.Collaborations;
+using Mellanrum.Hub.Functions.Http;
+using Mellanrum.Hub.Organisations;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Mellanrum.Hub.Functions.Collaborations;
+
+/// <summary>A collaboration's own settings and members: a member's source key (found from the key alone) or the admin key.</summary>
+public sealed class CollaborationFunctions(KeyAuthenticator keys, CollaborationStore collaborations, CollaborationIndex index, OrganisationRegistry organisations)
+{
+    /// <summary>Nightly: deletes index rows no cursor can need any more, and repairs the index against the collaborations.</summary>
+    [Function(nameof(MaintainCollaborationIndex))]
+    public Task MaintainCollaborationIndex([TimerTrigger("%HubCollaborationIndexSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        index.MaintainAsync(collaborations.AllWithIndexKeysAsync(cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// <c>PUT /api/v1/collaborations/{id}</c> <c>{"name","description","form","status","area","public","owner"}</c>: creates
+    /// (a source: owned by its organisation; the admin names the owner) or sets the fields given. 201 created, 200
+    /// changed; 401 without a source or admin key; 403 naming the field a caller may not change (not a member; only the
+    /// owner changes <c>public</c> or hands over with <c>owner</c>); 415, 400, 422.
+    /// </summary>
+    [Function(nameof(PutCollaboration))]
+    public async Task<IResult> PutCollaboration(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/collaborations/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        var caller = await keys.CallerAsync(request, cancellationToken);
+        if (caller is Caller.AnonymousCaller)
+        {
+            return HubResults.Problem(Problem.Unauthorized("Authentication failed: send a member's source key or the admin key as Authorization: Bearer."));
+        }
+
+        if (!Ids.IsSlug(id))
+        {
+            return HubResults.Problem(Problem.Invalid([new InvalidParameter("id", "A collaboration id is 3-64 characters a-z, 0-9 and '-'.", Ids.Echo(id))]));
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync<CollaborationChange>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return HubResults.Problem(problem);
+        }
+
+        var (change, errors) = CollaborationChangeValidator.Validate(body!, organisations);
+        if (errors.Count > 0)
+        {
+            return HubResults.Problem(Problem.Invalid(errors));
+        }
+
+        var (outcome, refused) = await collaborations.PutAsync(id, caller, change, cancellationToken);
+        return refused is not null ? HubResults.Problem(refused) : HubResults.Outcome(outcome);
+    }
+
+    /// <summary>
+    /// <c>DELETE /api/v1/collaborations/{id}/members/{organisation}</c>: that organisation's own source key, or the admin
+    /// key. 204; 401; 403 for anyone else; 404; 409 for the owner (hand over first).
+    /// </summary>
+    [Function(nameof(RemoveCollaborationMember))]
+    public async Task<IResult> RemoveCollaborationMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/collaborations/{id}/members/{organisation}")] HttpRequest request,
+        string id,
+        string organisation,
+        CancellationToken cancellationToken)
+    {
+        var caller = await keys.CallerAsync(request, cancellationToken);
+        if (caller is Caller.AnonymousCaller)
+        {
+            return HubResults.Problem(Problem.Unauthorized("Authentication failed: send that organisation's source key or the admin key as Authorization: Bearer."));
+        }
+
+        var member = organisations.TryResolve(organisation, out var resolved) ? resolved : organisation;
+        return await collaborations.RemoveMemberAsync(id, caller, member, cancellationToken) is { } problem
+            ? HubResults.Problem(problem)
+            : Results.NoContent();
+    }
+}
