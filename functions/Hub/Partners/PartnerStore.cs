@@ -14,6 +14,7 @@ public sealed class PartnerStore(HubStorage storage, TimeProvider time)
     private const string Partition = "partner";
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private (IReadOnlyList<Partner> Partners, DateTimeOffset At)? _cache;
+    private long _generation;
 
     public async Task<Partner?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -37,13 +38,19 @@ public sealed class PartnerStore(HubStorage storage, TimeProvider time)
                 return fresh.Partners;
             }
 
+            // A partner registered while this read runs invalidates it: the list read is then not kept.
+            var generation = Interlocked.Read(ref _generation);
             var partners = new List<Partner>();
             await foreach (var entity in (await Table(cancellationToken)).QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken))
             {
                 partners.Add(ToPartner(entity));
             }
 
-            _cache = (partners, time.GetUtcNow());
+            if (Interlocked.Read(ref _generation) == generation)
+            {
+                _cache = (partners, time.GetUtcNow());
+            }
+
             return partners;
         }
         finally
@@ -86,7 +93,11 @@ public sealed class PartnerStore(HubStorage storage, TimeProvider time)
         return updated;
     }
 
-    public void Invalidate() => _cache = null;
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _cache = null;
+    }
 
     private Task<TableClient> Table(CancellationToken cancellationToken) => storage.TableAsync(HubStorage.PartnersTable, cancellationToken);
 
