@@ -48,31 +48,31 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             return NormalisationResult.Failure([new InvalidParameter("$", "The update must be a JSON object.")]);
         }
 
-        List<InvalidParameter>? errors = null;
+        var errors = new ErrorList();
         var guardHits = PersonnummerGuard.FindPaths(payload);
         if (guardHits is not null)
         {
             foreach (var path in guardHits)
             {
-                AddError(ref errors, NameOfPath(path, profile), PersonnummerReason, null);
+                errors.Add(NameOfPath(path, profile), PersonnummerReason, null);
             }
         }
 
-        var externalId = ExternalId(Field(payload, profile, 0), ref errors);
-        var collaboration = Collaboration(Field(payload, profile, 1), profile?.Values[1], CanonicalFields.Collaboration, ref errors);
-        var kind = Word(Field(payload, profile, 2), profile?.Values[2], WordTable.Kinds, required: true, ref errors);
-        var title = Text(Field(payload, profile, 3), CanonicalFields.Title, multiline: false, MaxTitleLength, required: true, ref errors);
-        var summary = Text(Field(payload, profile, 4), CanonicalFields.Summary, multiline: true, MaxSummaryLength, required: false, ref errors);
-        var status = Word(Field(payload, profile, 5), profile?.Values[5], WordTable.Statuses, required: false, ref errors);
-        var area = Word(Field(payload, profile, 6), profile?.Values[6], WordTable.Areas, required: false, ref errors);
-        var participants = Participants(Field(payload, profile, 7), profile?.Values[7], CanonicalFields.Participants, context.Organisation, ref errors);
-        var occurredAt = OccurredAt(Field(payload, profile, 8), context.Now, ref errors);
-        var links = Links(Field(payload, profile, 9), CanonicalFields.Links, ref errors);
-        var tags = Tags(Field(payload, profile, 10), profile?.Values[10], CanonicalFields.Tags, ref errors);
+        var externalId = ExternalId(Field(payload, profile, 0), errors);
+        var collaboration = Collaboration(Field(payload, profile, 1), profile?.Values[1], CanonicalFields.Collaboration, errors);
+        var kind = Word(Field(payload, profile, 2), profile?.Values[2], WordTable.Kinds, required: true, errors);
+        var title = Text(Field(payload, profile, 3), CanonicalFields.Title, multiline: false, MaxTitleLength, required: true, errors);
+        var summary = Text(Field(payload, profile, 4), CanonicalFields.Summary, multiline: true, MaxSummaryLength, required: false, errors);
+        var status = Word(Field(payload, profile, 5), profile?.Values[5], WordTable.Statuses, required: false, errors);
+        var area = Word(Field(payload, profile, 6), profile?.Values[6], WordTable.Areas, required: false, errors);
+        var participants = Participants(Field(payload, profile, 7), profile?.Values[7], CanonicalFields.Participants, context.Organisation, errors);
+        var occurredAt = OccurredAt(Field(payload, profile, 8), context.Now, errors);
+        var links = Links(Field(payload, profile, 9), CanonicalFields.Links, errors);
+        var tags = Tags(Field(payload, profile, 10), profile?.Values[10], CanonicalFields.Tags, errors);
 
-        if (errors is not null)
+        if (!errors.IsEmpty)
         {
-            return NormalisationResult.Failure(errors);
+            return NormalisationResult.Failure(errors.ToReadOnlyList());
         }
 
         return NormalisationResult.Success(new CanonicalUpdate(
@@ -82,31 +82,31 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
     /// <summary>Our word for a source's word in a profile's value map, or null with an error.</summary>
     internal string? ResolveWord(string field, string? ours, string property, List<InvalidParameter> errors)
     {
-        List<InvalidParameter>? found = null;
+        var found = new ErrorList();
         string? result = null;
         if (ours is null)
         {
-            AddError(ref found, property, "Must map to one of our words.", null);
+            found.Add(property, "Must map to one of our words.", null);
         }
         else
         {
             var element = JsonSerializer.SerializeToElement(ours);
             result = field switch
             {
-                CanonicalFields.Collaboration => Collaboration(element, null, property, ref found),
-                CanonicalFields.Participants => Participants(element, null, property, string.Empty, ref found) is [var one] ? one : null,
-                CanonicalFields.Tags => Tags(element, null, property, ref found) is [var tag] ? tag : null,
-                _ => Word(element, null, WordTable.For(field)!, required: true, ref found, property),
+                CanonicalFields.Collaboration => Collaboration(element, null, property, found),
+                CanonicalFields.Participants => Participants(element, null, property, string.Empty, found) is [var one] ? one : null,
+                CanonicalFields.Tags => Tags(element, null, property, found) is [var tag] ? tag : null,
+                _ => Word(element, null, WordTable.For(field)!, required: true, found, property),
             };
-            if (result is null && found is null)
+            if (result is null && found.IsEmpty)
             {
-                AddError(ref found, property, "Must map to exactly one value.", Echo.Of(ours));
+                found.Add(property, "Must map to exactly one value.", Echo.Of(ours));
             }
         }
 
-        if (found is not null)
+        if (!found.IsEmpty)
         {
-            errors.AddRange(found);
+            errors.AddRange(found.ToReadOnlyList());
             return null;
         }
 
@@ -116,32 +116,32 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
     /// <summary>True when <paramref name="value"/> is a valid value for <paramref name="field"/>; else errors under <paramref name="property"/>.</summary>
     internal bool CheckDefault(string field, JsonElement value, string property, List<InvalidParameter> errors)
     {
-        List<InvalidParameter>? found = null;
+        var found = new ErrorList();
         if (PersonnummerGuard.FindPaths(value) is not null)
         {
-            AddError(ref found, property, PersonnummerReason, null);
+            found.Add(property, PersonnummerReason, null);
         }
 
         _ = field switch
         {
-            CanonicalFields.Collaboration => (object?)Collaboration(value, null, property, ref found),
-            CanonicalFields.Kind => Word(value, null, WordTable.Kinds, required: true, ref found, property),
-            CanonicalFields.Status => Word(value, null, WordTable.Statuses, required: true, ref found, property),
-            CanonicalFields.Area => Word(value, null, WordTable.Areas, required: true, ref found, property),
-            CanonicalFields.Title => Text(value, property, multiline: false, MaxTitleLength, required: true, ref found),
-            CanonicalFields.Summary => Text(value, property, multiline: true, MaxSummaryLength, required: true, ref found),
-            CanonicalFields.Participants => Participants(value, null, property, string.Empty, ref found),
-            CanonicalFields.Links => Links(value, property, ref found),
-            CanonicalFields.Tags => Tags(value, null, property, ref found),
+            CanonicalFields.Collaboration => (object?)Collaboration(value, null, property, found),
+            CanonicalFields.Kind => Word(value, null, WordTable.Kinds, required: true, found, property),
+            CanonicalFields.Status => Word(value, null, WordTable.Statuses, required: true, found, property),
+            CanonicalFields.Area => Word(value, null, WordTable.Areas, required: true, found, property),
+            CanonicalFields.Title => Text(value, property, multiline: false, MaxTitleLength, required: true, found),
+            CanonicalFields.Summary => Text(value, property, multiline: true, MaxSummaryLength, required: true, found),
+            CanonicalFields.Participants => Participants(value, null, property, string.Empty, found),
+            CanonicalFields.Links => Links(value, property, found),
+            CanonicalFields.Tags => Tags(value, null, property, found),
             _ => null,
         };
 
-        if (found is null)
+        if (found.IsEmpty)
         {
             return true;
         }
 
-        errors.AddRange(found);
+        errors.AddRange(found.ToReadOnlyList());
         return false;
     }
 
@@ -201,40 +201,8 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         return path;
     }
 
-    private static void AddError(ref List<InvalidParameter>? errors, string property, string reason, string? value)
-    {
-        errors ??= [];
-        foreach (var existing in errors)
-        {
-            if (existing.Property == property && existing.Reason == reason)
-            {
-                return;
-            }
-        }
-
-        errors.Add(new InvalidParameter(property, reason, value));
-    }
-
-    private static bool HasError(List<InvalidParameter>? errors, string property)
-    {
-        if (errors is null)
-        {
-            return false;
-        }
-
-        foreach (var error in errors)
-        {
-            if (error.Property == property)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>A string's text, or a number's digits where a number is a fair way to write it; else null with an error.</summary>
-    private static string? Scalar(JsonElement value, string property, bool numbers, ref List<InvalidParameter>? errors)
+    private static string? Scalar(JsonElement value, string property, bool numbers, ErrorList errors)
     {
         switch (value.ValueKind)
         {
@@ -243,66 +211,66 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             case JsonValueKind.Number when numbers:
                 return value.GetRawText();
             default:
-                AddError(ref errors, property, numbers ? "Must be text or a number." : "Must be text.", null);
+                errors.Add(property, numbers ? "Must be text or a number." : "Must be text.", null);
                 return null;
         }
     }
 
-    private static string? Clean(string raw, string property, bool multiline, int max, ref List<InvalidParameter>? errors)
+    private static string? Clean(string raw, string property, bool multiline, int max, ErrorList errors)
     {
         if (raw.Length > max * MaxRawFactor)
         {
-            AddError(ref errors, property, $"At most {max} characters.", Echo.Of(raw));
+            errors.Add(property, $"At most {max} characters.", Echo.Of(raw));
             return null;
         }
 
         if (!TextCleaner.TryClean(raw, multiline, out var cleaned))
         {
-            AddError(ref errors, property, "Its markup is nested too deeply to read as text.", null);
+            errors.Add(property, "Its markup is nested too deeply to read as text.", null);
             return null;
         }
 
         if (cleaned.Length > max)
         {
-            AddError(ref errors, property, $"At most {max} characters after removing markup (has {cleaned.Length}).", Echo.Of(cleaned));
+            errors.Add(property, $"At most {max} characters after removing markup (has {cleaned.Length}).", Echo.Of(cleaned));
             return null;
         }
 
         if (PersonnummerGuard.Contains(cleaned))
         {
-            AddError(ref errors, property, PersonnummerReason, null);
+            errors.Add(property, PersonnummerReason, null);
             return null;
         }
 
         return cleaned;
     }
 
-    private static string? ExternalId(JsonElement value, ref List<InvalidParameter>? errors)
+    private static string? ExternalId(JsonElement value, ErrorList errors)
     {
         if (IsMissing(value))
         {
             return null;
         }
 
-        var raw = Scalar(value, CanonicalFields.ExternalId, numbers: true, ref errors);
+        var raw = Scalar(value, CanonicalFields.ExternalId, numbers: true, errors);
         if (raw is null)
         {
             return null;
         }
 
-        var cleaned = Clean(raw, CanonicalFields.ExternalId, multiline: false, MaxExternalIdLength, ref errors);
+        var cleaned = Clean(raw, CanonicalFields.ExternalId, multiline: false, MaxExternalIdLength, errors);
         return string.IsNullOrEmpty(cleaned) ? null : cleaned;
     }
 
-    private static string? Collaboration(JsonElement value, FrozenDictionary<string, string>? map, string property, ref List<InvalidParameter>? errors)
+    private static string? Collaboration(JsonElement value, FrozenDictionary<string, string>? map, string property, ErrorList errors)
     {
         if (IsMissing(value))
         {
-            AddError(ref errors, property, "Required: the collaboration's id, such as e-arkiv-sodertorn.", null);
+            errors.Add(property, "Required: the collaboration's id, such as e-arkiv-sodertorn.", null);
             return null;
         }
 
-        var raw = Scalar(value, property, numbers: false, ref errors);
+        var raw = Scalar(value, property, numbers: false, errors);
         if (raw is null)
         {
             return null;
@@ -316,7 +284,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         var trimmed = raw.AsSpan().Trim();
         if (trimmed.Length is < 3 or > 64)
         {
-            AddError(ref errors, property, trimmed.IsEmpty ? "Required: the collaboration's id, such as e-arkiv-sodertorn." : "Must be 3-64 characters a-z, 0-9 and '-'.", Echo.Of(raw));
+            errors.Add(property, trimmed.IsEmpty ? "Required: the collaboration's id, such as e-arkiv-sodertorn." : "Must be 3-64 characters a-z, 0-9 and '-'.", Echo.Of(raw));
             return null;
         }
 
@@ -329,7 +297,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             }
             else if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
             {
-                AddError(ref errors, property, "Must be 3-64 characters a-z, 0-9 and '-'.", Echo.Of(raw));
+                errors.Add(property, "Must be 3-64 characters a-z, 0-9 and '-'.", Echo.Of(raw));
                 return null;
             }
         }
@@ -342,14 +310,14 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         return lower ? trimmed.ToString() : trimmed.ToString().ToLowerInvariant();
     }
 
-    private static string? Word(JsonElement value, FrozenDictionary<string, string>? map, WordLookup words, bool required, ref List<InvalidParameter>? errors, string? property = null)
+    private static string? Word(JsonElement value, FrozenDictionary<string, string>? map, WordLookup words, bool required, ErrorList errors, string? property = null)
     {
         property ??= words.Field;
         if (IsMissing(value))
         {
             if (required)
             {
-                AddError(ref errors, property, $"Required: one of {words.Hint}.", null);
+                errors.Add(property, $"Required: one of {words.Hint}.", null);
             }
 
             return null;
@@ -357,7 +325,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            AddError(ref errors, property, $"Must be text: one of {words.Hint}.", null);
+            errors.Add(property, $"Must be text: one of {words.Hint}.", null);
             return null;
         }
 
@@ -397,13 +365,13 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         {
             if (required)
             {
-                AddError(ref errors, property, $"Required: one of {words.Hint}.", null);
+                errors.Add(property, $"Required: one of {words.Hint}.", null);
             }
 
             return null;
         }
 
-        AddError(ref errors, property, $"Unknown {words.Field}; use one of {words.Hint}.", Echo.Of(s));
+        errors.Add(property, $"Unknown {words.Field}; use one of {words.Hint}.", Echo.Of(s));
         return null;
     }
 
@@ -419,25 +387,25 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         return map.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(buffer[..length], out var ours) ? ours : null;
     }
 
-    private static string? Text(JsonElement value, string property, bool multiline, int max, bool required, ref List<InvalidParameter>? errors)
+    private static string? Text(JsonElement value, string property, bool multiline, int max, bool required, ErrorList errors)
     {
         if (IsMissing(value))
         {
             if (required)
             {
-                AddError(ref errors, property, $"Required: 1-{max} characters.", null);
+                errors.Add(property, $"Required: 1-{max} characters.", null);
             }
 
             return null;
         }
 
-        var raw = Scalar(value, property, numbers: false, ref errors);
+        var raw = Scalar(value, property, numbers: false, errors);
         if (raw is null)
         {
             return null;
         }
 
-        var cleaned = Clean(raw, property, multiline, max, ref errors);
+        var cleaned = Clean(raw, property, multiline, max, errors);
         if (cleaned is null)
         {
             return null;
@@ -447,7 +415,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         {
             if (required)
             {
-                AddError(ref errors, property, $"Required: 1-{max} characters of text (none left after removing markup).", null);
+                errors.Add(property, $"Required: 1-{max} characters of text (none left after removing markup).", null);
             }
 
             return null;
@@ -456,18 +424,18 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         return cleaned;
     }
 
-    private static DateTimeOffset? OccurredAt(JsonElement value, DateTimeOffset now, ref List<InvalidParameter>? errors)
+    private static DateTimeOffset? OccurredAt(JsonElement value, DateTimeOffset now, ErrorList errors)
     {
         const string property = CanonicalFields.OccurredAt;
         if (IsMissing(value))
         {
-            AddError(ref errors, property, "Required: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
+            errors.Add(property, "Required: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
             return null;
         }
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            AddError(ref errors, property, "Must be text: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
+            errors.Add(property, "Must be text: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
             return null;
         }
 
@@ -488,23 +456,23 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         switch (problem)
         {
             case TimeProblem.SkippedLocalTime:
-                AddError(ref errors, property, "That local time does not exist in Europe/Stockholm: the clocks go forward over it. Give the offset or another time.", Echo.Of(JsonText.GetString(value)));
+                errors.Add(property, "That local time does not exist in Europe/Stockholm: the clocks go forward over it. Give the offset or another time.", Echo.Of(JsonText.GetString(value)));
                 return null;
             case TimeProblem.Unreadable:
-                AddError(ref errors, property, "Must be an RFC 3339 time (2026-03-19T09:00:00+01:00), a Stockholm local time (2026-03-19T09:00) or a date (2026-03-19).", Echo.Of(JsonText.GetString(value)));
+                errors.Add(property, "Must be an RFC 3339 time (2026-03-19T09:00:00+01:00), a Stockholm local time (2026-03-19T09:00) or a date (2026-03-19).", Echo.Of(JsonText.GetString(value)));
                 return null;
         }
 
         if (utc > now.AddDays(1))
         {
-            AddError(ref errors, property, "Must not be more than a day in the future.", Echo.Of(JsonText.GetString(value)));
+            errors.Add(property, "Must not be more than a day in the future.", Echo.Of(JsonText.GetString(value)));
             return null;
         }
 
         return utc;
     }
 
-    private string[] Participants(JsonElement value, FrozenDictionary<string, string>? map, string property, string sender, ref List<InvalidParameter>? errors)
+    private string[] Participants(JsonElement value, FrozenDictionary<string, string>? map, string property, string sender, ErrorList errors)
     {
         if (IsMissing(value))
         {
@@ -518,7 +486,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
                 var i = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    Participant(item, map, property, i, sender, ref found, ref errors);
+                    Participant(item, map, property, i, sender, ref found, errors);
                     i++;
                 }
 
@@ -531,14 +499,14 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
                     var part = text.AsSpan(range).Trim();
                     if (!part.IsEmpty)
                     {
-                        Resolve(part, map, $"{property}[{index}]", sender, ref found, ref errors);
+                        Resolve(part, map, $"{property}[{index}]", sender, ref found, errors);
                         index++;
                     }
                 }
 
                 break;
             default:
-                AddError(ref errors, property, "Must be a list of kommunkoder, municipality names or organisationsnummer.", null);
+                errors.Add(property, "Must be a list of kommunkoder, municipality names or organisationsnummer.", null);
                 return [];
         }
 
@@ -552,11 +520,11 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         return result;
     }
 
-    private void Participant(JsonElement item, FrozenDictionary<string, string>? map, string property, int index, string sender, ref List<string>? found, ref List<InvalidParameter>? errors)
+    private void Participant(JsonElement item, FrozenDictionary<string, string>? map, string property, int index, string sender, ref List<string>? found, ErrorList errors)
     {
         if (item.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
         {
-            AddError(ref errors, $"{property}[{index}]", "Must be a kommunkod, a municipality's name or an organisationsnummer.", null);
+            errors.Add($"{property}[{index}]", "Must be a kommunkod, a municipality's name or an organisationsnummer.", null);
             return;
         }
 
@@ -566,16 +534,16 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             Span<char> chars = stackalloc char[64];
             if (System.Text.Unicode.Utf8.ToUtf16(raw[1..^1], chars, out _, out var written) == System.Buffers.OperationStatus.Done)
             {
-                Resolve(chars[..written], map, null, sender, ref found, ref errors, property, index);
+                Resolve(chars[..written], map, null, sender, ref found, errors, property, index);
                 return;
             }
         }
 
         var text = item.ValueKind == JsonValueKind.String ? JsonText.GetString(item) : item.GetRawText();
-        Resolve(text, map, null, sender, ref found, ref errors, property, index);
+        Resolve(text, map, null, sender, ref found, errors, property, index);
     }
 
-    private void Resolve(ReadOnlySpan<char> text, FrozenDictionary<string, string>? map, string? itemProperty, string sender, ref List<string>? found, ref List<InvalidParameter>? errors, string? property = null, int index = 0)
+    private void Resolve(ReadOnlySpan<char> text, FrozenDictionary<string, string>? map, string? itemProperty, string sender, ref List<string>? found, ErrorList errors, string? property = null, int index = 0)
     {
         string organisation;
         if (map is not null && Mapped(text, map) is { } mapped)
@@ -584,9 +552,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         }
         else if (!organisations.TryResolve(text, out organisation))
         {
-            AddError(
-                ref errors,
-                itemProperty ?? $"{property}[{index}]",
+            errors.Add(itemProperty ?? $"{property}[{index}]",
                 "Not a kommunkod, a municipality's name or a valid organisationsnummer that we know.",
                 Echo.Of(text.ToString()));
             return;
@@ -604,7 +570,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         }
     }
 
-    private static UpdateLink[] Links(JsonElement value, string property, ref List<InvalidParameter>? errors)
+    private static UpdateLink[] Links(JsonElement value, string property, ErrorList errors)
     {
         if (IsMissing(value))
         {
@@ -613,13 +579,13 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
         if (value.ValueKind == JsonValueKind.String)
         {
-            var single = Url(JsonText.GetString(value), $"{property}[0].url", ref errors);
+            var single = Url(JsonText.GetString(value), $"{property}[0].url", errors);
             return single is null ? [] : [new UpdateLink(null, single)];
         }
 
         if (value.ValueKind != JsonValueKind.Array)
         {
-            AddError(ref errors, property, "Must be a list of links, each {\"title\", \"url\"}.", null);
+            errors.Add(property, "Must be a list of links, each {\"title\", \"url\"}.", null);
             return [];
         }
 
@@ -637,27 +603,27 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             string? title = null;
             if (item.ValueKind == JsonValueKind.String)
             {
-                url = Url(JsonText.GetString(item), $"{property}[{i}].url", ref errors);
+                url = Url(JsonText.GetString(item), $"{property}[{i}].url", errors);
             }
             else if (item.ValueKind == JsonValueKind.Object)
             {
                 if (JsonText.TryGetProperty(item, "url"u8, out var u) && u.ValueKind == JsonValueKind.String)
                 {
-                    url = Url(JsonText.GetString(u), $"{property}[{i}].url", ref errors);
+                    url = Url(JsonText.GetString(u), $"{property}[{i}].url", errors);
                 }
                 else
                 {
-                    AddError(ref errors, $"{property}[{i}].url", "Required: an https URL.", null);
+                    errors.Add($"{property}[{i}].url", "Required: an https URL.", null);
                 }
 
                 if (JsonText.TryGetProperty(item, "title"u8, out var t) && !IsMissing(t))
                 {
-                    title = Text(t, $"{property}[{i}].title", multiline: false, MaxLinkTitleLength, required: false, ref errors);
+                    title = Text(t, $"{property}[{i}].title", multiline: false, MaxLinkTitleLength, required: false, errors);
                 }
             }
             else
             {
-                AddError(ref errors, $"{property}[{i}]", "Must be a link {\"title\", \"url\"} or a URL.", null);
+                errors.Add($"{property}[{i}]", "Must be a link {\"title\", \"url\"} or a URL.", null);
             }
 
             if (url is not null)
@@ -671,18 +637,18 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         return result.ToArray();
     }
 
-    private static string? Url(string raw, string property, ref List<InvalidParameter>? errors)
+    private static string? Url(string raw, string property, ErrorList errors)
     {
         var trimmed = raw.AsSpan().Trim();
         if (trimmed.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
-            AddError(ref errors, property, "javascript: and data: links are refused; links must be https URLs.", null);
+            errors.Add(property, "javascript: and data: links are refused; links must be https URLs.", null);
             return null;
         }
 
         if (trimmed.Length > MaxUrlLength)
         {
-            AddError(ref errors, property, $"Must be an https URL of at most {MaxUrlLength} characters.", Echo.Of(raw));
+            errors.Add(property, $"Must be an https URL of at most {MaxUrlLength} characters.", Echo.Of(raw));
             return null;
         }
 
@@ -706,7 +672,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             }
         }
 
-        AddError(ref errors, property, "Must be an absolute https URL.", Echo.Of(raw));
+        errors.Add(property, "Must be an absolute https URL.", Echo.Of(raw));
         return null;
     }
 
@@ -756,7 +722,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         return path[0] == '/' && !path.Contains("/.", StringComparison.Ordinal);
     }
 
-    private static string[] Tags(JsonElement value, FrozenDictionary<string, string>? map, string property, ref List<InvalidParameter>? errors)
+    private static string[] Tags(JsonElement value, FrozenDictionary<string, string>? map, string property, ErrorList errors)
     {
         if (IsMissing(value))
         {
@@ -772,7 +738,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             {
                 if (!text.AsSpan(range).Trim().IsEmpty)
                 {
-                    Tag(text[range], map, $"{property}[{index++}]", ref found, ref errors);
+                    Tag(text[range], map, $"{property}[{index++}]", ref found, errors);
                 }
             }
         }
@@ -783,11 +749,11 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             {
                 if (item.ValueKind == JsonValueKind.String)
                 {
-                    Tag(JsonText.GetString(item), map, $"{property}[{i}]", ref found, ref errors);
+                    Tag(JsonText.GetString(item), map, $"{property}[{i}]", ref found, errors);
                 }
                 else
                 {
-                    AddError(ref errors, $"{property}[{i}]", "Must be text.", null);
+                    errors.Add($"{property}[{i}]", "Must be text.", null);
                 }
 
                 i++;
@@ -795,15 +761,15 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         }
         else
         {
-            AddError(ref errors, property, "Must be a list of words.", null);
+            errors.Add(property, "Must be a list of words.", null);
         }
 
         return found?.ToArray() ?? [];
     }
 
-    private static void Tag(string raw, FrozenDictionary<string, string>? map, string property, ref List<string>? found, ref List<InvalidParameter>? errors)
+    private static void Tag(string raw, FrozenDictionary<string, string>? map, string property, ref List<string>? found, ErrorList errors)
     {
-        var tag = map is not null && Mapped(raw, map) is { } mapped ? mapped : Clean(raw, property, multiline: false, MaxTagLength, ref errors);
+        var tag = map is not null && Mapped(raw, map) is { } mapped ? mapped : Clean(raw, property, multiline: false, MaxTagLength, errors);
         if (tag is null)
         {
             return;
@@ -812,7 +778,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         tag = tag.TrimStart('#').Trim();
         if (tag.Contains(',') || tag.Contains(';'))
         {
-            AddError(ref errors, property, "A tag must not hold ',' or ';'.", Echo.Of(raw));
+            errors.Add(property, "A tag must not hold ',' or ';'.", Echo.Of(raw));
             return;
         }
 
