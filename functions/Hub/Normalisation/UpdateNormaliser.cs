@@ -12,18 +12,12 @@ namespace Mellanrum.Hub.Normalisation;
 /// </summary>
 public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpdateNormaliser
 {
-    public const int MaxTitleLength = 200;
-    public const int MaxSummaryLength = 4000;
+    public const int MaxTitleLength = TextField.MaxTitleLength;
+    public const int MaxSummaryLength = TextField.MaxSummaryLength;
     public const int MaxExternalIdLength = 200;
     public const int MaxTagLength = 64;
     public const int MaxLinkTitleLength = 200;
     public const int MaxUrlLength = 2048;
-
-    /// <summary>Raw text longer than this is refused before cleaning: no markup shrinks it into the limit honestly.</summary>
-    private const int MaxRawFactor = 16;
-
-    private const string PersonnummerReason =
-        "Holds what looks like a Swedish personal identity number (personnummer or samordningsnummer); this hub carries no personal records.";
 
     private static readonly JsonElement NoValue = default;
 
@@ -54,15 +48,15 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         {
             foreach (var path in guardHits)
             {
-                errors.Add(NameOfPath(path, profile), PersonnummerReason, null);
+                errors.Add(NameOfPath(path, profile), FieldValue.PersonnummerReason, null);
             }
         }
 
         var externalId = ExternalId(Field(payload, profile, 0), errors);
         var collaboration = Collaboration(Field(payload, profile, 1), profile?.Values[1], CanonicalFields.Collaboration, errors);
         var kind = Word(Field(payload, profile, 2), profile?.Values[2], WordTable.Kinds, required: true, errors);
-        var title = Text(Field(payload, profile, 3), CanonicalFields.Title, multiline: false, MaxTitleLength, required: true, errors);
-        var summary = Text(Field(payload, profile, 4), CanonicalFields.Summary, multiline: true, MaxSummaryLength, required: false, errors);
+        var title = TextField.Read(Field(payload, profile, 3), CanonicalFields.Title, multiline: false, MaxTitleLength, required: true, errors);
+        var summary = TextField.Read(Field(payload, profile, 4), CanonicalFields.Summary, multiline: true, MaxSummaryLength, required: false, errors);
         var status = Word(Field(payload, profile, 5), profile?.Values[5], WordTable.Statuses, required: false, errors);
         var area = Word(Field(payload, profile, 6), profile?.Values[6], WordTable.Areas, required: false, errors);
         var participants = Participants(Field(payload, profile, 7), profile?.Values[7], CanonicalFields.Participants, context.Organisation, errors);
@@ -119,7 +113,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         var found = new ErrorList();
         if (PersonnummerGuard.FindPaths(value) is not null)
         {
-            found.Add(property, PersonnummerReason, null);
+            found.Add(property, FieldValue.PersonnummerReason, null);
         }
 
         _ = field switch
@@ -128,8 +122,8 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             CanonicalFields.Kind => Word(value, null, WordTable.Kinds, required: true, found, property),
             CanonicalFields.Status => Word(value, null, WordTable.Statuses, required: true, found, property),
             CanonicalFields.Area => Word(value, null, WordTable.Areas, required: true, found, property),
-            CanonicalFields.Title => Text(value, property, multiline: false, MaxTitleLength, required: true, found),
-            CanonicalFields.Summary => Text(value, property, multiline: true, MaxSummaryLength, required: true, found),
+            CanonicalFields.Title => TextField.Read(value, property, multiline: false, MaxTitleLength, required: true, found),
+            CanonicalFields.Summary => TextField.Read(value, property, multiline: true, MaxSummaryLength, required: true, found),
             CanonicalFields.Participants => Participants(value, null, property, string.Empty, found),
             CanonicalFields.Links => Links(value, property, found),
             CanonicalFields.Tags => Tags(value, null, property, found),
@@ -170,8 +164,6 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         _ => false,
     };
 
-    private static bool IsMissing(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
-
     private static string NameOfPath(string path, CompiledProfile? profile)
     {
         if (profile is null)
@@ -201,82 +193,38 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         return path;
     }
 
-    /// <summary>A string's text, or a number's digits where a number is a fair way to write it; else null with an error.</summary>
-    private static string? Scalar(JsonElement value, string property, bool numbers, ErrorList errors)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.String:
-                return JsonText.GetString(value);
-            case JsonValueKind.Number when numbers:
-                return value.GetRawText();
-            default:
-                errors.Add(property, numbers ? "Must be text or a number." : "Must be text.", null);
-                return null;
-        }
-    }
-
-    private static string? Clean(string raw, string property, bool multiline, int max, ErrorList errors)
-    {
-        if (raw.Length > max * MaxRawFactor)
-        {
-            errors.Add(property, $"At most {max} characters.", Echo.Of(raw));
-            return null;
-        }
-
-        if (!TextCleaner.TryClean(raw, multiline, out var cleaned))
-        {
-            errors.Add(property, "Its markup is nested too deeply to read as text.", null);
-            return null;
-        }
-
-        if (cleaned.Length > max)
-        {
-            errors.Add(property, $"At most {max} characters after removing markup (has {cleaned.Length}).", Echo.Of(cleaned));
-            return null;
-        }
-
-        if (PersonnummerGuard.Contains(cleaned))
-        {
-            errors.Add(property, PersonnummerReason, null);
-            return null;
-        }
-
-        return cleaned;
-    }
-
     private static string? ExternalId(JsonElement value, ErrorList errors)
     {
-        if (IsMissing(value))
+        if (FieldValue.IsMissing(value))
         {
             return null;
         }
 
-        var raw = Scalar(value, CanonicalFields.ExternalId, numbers: true, errors);
+        var raw = FieldValue.Scalar(value, CanonicalFields.ExternalId, numbers: true, errors);
         if (raw is null)
         {
             return null;
         }
 
-        var cleaned = Clean(raw, CanonicalFields.ExternalId, multiline: false, MaxExternalIdLength, errors);
+        var cleaned = FieldValue.Clean(raw, CanonicalFields.ExternalId, multiline: false, MaxExternalIdLength, errors);
         return string.IsNullOrEmpty(cleaned) ? null : cleaned;
     }
 
     private static string? Collaboration(JsonElement value, FrozenDictionary<string, string>? map, string property, ErrorList errors)
     {
-        if (IsMissing(value))
+        if (FieldValue.IsMissing(value))
         {
             errors.Add(property, "Required: the collaboration's id, such as e-arkiv-sodertorn.", null);
             return null;
         }
 
-        var raw = Scalar(value, property, numbers: false, errors);
+        var raw = FieldValue.Scalar(value, property, numbers: false, errors);
         if (raw is null)
         {
             return null;
         }
 
-        if (map is not null && Mapped(raw, map) is { } mapped)
+        if (map is not null && FieldValue.Mapped(raw, map) is { } mapped)
         {
             return mapped;
         }
@@ -313,7 +261,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
     private static string? Word(JsonElement value, FrozenDictionary<string, string>? map, WordLookup words, bool required, ErrorList errors, string? property = null)
     {
         property ??= words.Field;
-        if (IsMissing(value))
+        if (FieldValue.IsMissing(value))
         {
             if (required)
             {
@@ -338,7 +286,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             if (System.Text.Unicode.Utf8.ToUtf16(utf8, chars, out _, out var written) == System.Buffers.OperationStatus.Done)
             {
                 var text = chars[..written];
-                if (map is not null && Mapped(text, map) is { } fromMap)
+                if (map is not null && FieldValue.Mapped(text, map) is { } fromMap)
                 {
                     return fromMap;
                 }
@@ -351,7 +299,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         }
 
         var s = JsonText.GetString(value);
-        if (map is not null && Mapped(s, map) is { } mapped)
+        if (map is not null && FieldValue.Mapped(s, map) is { } mapped)
         {
             return mapped;
         }
@@ -375,59 +323,10 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         return null;
     }
 
-    private static string? Mapped(ReadOnlySpan<char> text, FrozenDictionary<string, string> map)
-    {
-        if (text.Length > 256)
-        {
-            return null;
-        }
-
-        Span<char> buffer = stackalloc char[256];
-        var length = Folding.Fold(text, buffer);
-        return map.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(buffer[..length], out var ours) ? ours : null;
-    }
-
-    private static string? Text(JsonElement value, string property, bool multiline, int max, bool required, ErrorList errors)
-    {
-        if (IsMissing(value))
-        {
-            if (required)
-            {
-                errors.Add(property, $"Required: 1-{max} characters.", null);
-            }
-
-            return null;
-        }
-
-        var raw = Scalar(value, property, numbers: false, errors);
-        if (raw is null)
-        {
-            return null;
-        }
-
-        var cleaned = Clean(raw, property, multiline, max, errors);
-        if (cleaned is null)
-        {
-            return null;
-        }
-
-        if (cleaned.Length == 0)
-        {
-            if (required)
-            {
-                errors.Add(property, $"Required: 1-{max} characters of text (none left after removing markup).", null);
-            }
-
-            return null;
-        }
-
-        return cleaned;
-    }
-
     private static DateTimeOffset? OccurredAt(JsonElement value, DateTimeOffset now, ErrorList errors)
     {
         const string property = CanonicalFields.OccurredAt;
-        if (IsMissing(value))
+        if (FieldValue.IsMissing(value))
         {
             errors.Add(property, "Required: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
             return null;
@@ -474,7 +373,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
     private string[] Participants(JsonElement value, FrozenDictionary<string, string>? map, string property, string sender, ErrorList errors)
     {
-        if (IsMissing(value))
+        if (FieldValue.IsMissing(value))
         {
             return [];
         }
@@ -546,7 +445,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
     private void Resolve(ReadOnlySpan<char> text, FrozenDictionary<string, string>? map, string? itemProperty, string sender, ref List<string>? found, ErrorList errors, string? property = null, int index = 0)
     {
         string organisation;
-        if (map is not null && Mapped(text, map) is { } mapped)
+        if (map is not null && FieldValue.Mapped(text, map) is { } mapped)
         {
             organisation = mapped;
         }
@@ -572,7 +471,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
     private static UpdateLink[] Links(JsonElement value, string property, ErrorList errors)
     {
-        if (IsMissing(value))
+        if (FieldValue.IsMissing(value))
         {
             return [];
         }
@@ -616,9 +515,9 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
                     errors.Add($"{property}[{i}].url", "Required: an https URL.", null);
                 }
 
-                if (JsonText.TryGetProperty(item, "title"u8, out var t) && !IsMissing(t))
+                if (JsonText.TryGetProperty(item, "title"u8, out var t) && !FieldValue.IsMissing(t))
                 {
-                    title = Text(t, $"{property}[{i}].title", multiline: false, MaxLinkTitleLength, required: false, errors);
+                    title = TextField.Read(t, $"{property}[{i}].title", multiline: false, MaxLinkTitleLength, required: false, errors);
                 }
             }
             else
@@ -724,7 +623,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
     private static string[] Tags(JsonElement value, FrozenDictionary<string, string>? map, string property, ErrorList errors)
     {
-        if (IsMissing(value))
+        if (FieldValue.IsMissing(value))
         {
             return [];
         }
@@ -769,7 +668,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
     private static void Tag(string raw, FrozenDictionary<string, string>? map, string property, ref List<string>? found, ErrorList errors)
     {
-        var tag = map is not null && Mapped(raw, map) is { } mapped ? mapped : Clean(raw, property, multiline: false, MaxTagLength, errors);
+        var tag = map is not null && FieldValue.Mapped(raw, map) is { } mapped ? mapped : FieldValue.Clean(raw, property, multiline: false, MaxTagLength, errors);
         if (tag is null)
         {
             return;
