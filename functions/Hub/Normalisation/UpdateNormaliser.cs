@@ -14,7 +14,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 {
     public const int MaxTitleLength = TextField.MaxTitleLength;
     public const int MaxSummaryLength = TextField.MaxSummaryLength;
-    public const int MaxExternalIdLength = 200;
+    public const int MaxExternalIdLength = ExternalIdField.MaxLength;
     public const int MaxTagLength = 64;
     public const int MaxLinkTitleLength = 200;
     public const int MaxUrlLength = 2048;
@@ -52,8 +52,8 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             }
         }
 
-        var externalId = ExternalId(Field(payload, profile, 0), errors);
-        var collaboration = Collaboration(Field(payload, profile, 1), profile?.Values[1], CanonicalFields.Collaboration, errors);
+        var externalId = ExternalIdField.Read(Field(payload, profile, 0), errors);
+        var collaboration = CollaborationField.Read(Field(payload, profile, 1), profile?.Values[1], CanonicalFields.Collaboration, errors);
         var kind = Word(Field(payload, profile, 2), profile?.Values[2], WordTable.Kinds, required: true, errors);
         var title = TextField.Read(Field(payload, profile, 3), CanonicalFields.Title, multiline: false, MaxTitleLength, required: true, errors);
         var summary = TextField.Read(Field(payload, profile, 4), CanonicalFields.Summary, multiline: true, MaxSummaryLength, required: false, errors);
@@ -87,7 +87,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             var element = JsonSerializer.SerializeToElement(ours);
             result = field switch
             {
-                CanonicalFields.Collaboration => Collaboration(element, null, property, found),
+                CanonicalFields.Collaboration => CollaborationField.Read(element, null, property, found),
                 CanonicalFields.Participants => Participants(element, null, property, string.Empty, found) is [var one] ? one : null,
                 CanonicalFields.Tags => Tags(element, null, property, found) is [var tag] ? tag : null,
                 _ => Word(element, null, WordTable.For(field)!, required: true, found, property),
@@ -118,7 +118,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
         _ = field switch
         {
-            CanonicalFields.Collaboration => (object?)Collaboration(value, null, property, found),
+            CanonicalFields.Collaboration => (object?)CollaborationField.Read(value, null, property, found),
             CanonicalFields.Kind => Word(value, null, WordTable.Kinds, required: true, found, property),
             CanonicalFields.Status => Word(value, null, WordTable.Statuses, required: true, found, property),
             CanonicalFields.Area => Word(value, null, WordTable.Areas, required: true, found, property),
@@ -191,71 +191,6 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         }
 
         return path;
-    }
-
-    private static string? ExternalId(JsonElement value, ErrorList errors)
-    {
-        if (FieldValue.IsMissing(value))
-        {
-            return null;
-        }
-
-        var raw = FieldValue.Scalar(value, CanonicalFields.ExternalId, numbers: true, errors);
-        if (raw is null)
-        {
-            return null;
-        }
-
-        var cleaned = FieldValue.Clean(raw, CanonicalFields.ExternalId, multiline: false, MaxExternalIdLength, errors);
-        return string.IsNullOrEmpty(cleaned) ? null : cleaned;
-    }
-
-    private static string? Collaboration(JsonElement value, FrozenDictionary<string, string>? map, string property, ErrorList errors)
-    {
-        if (FieldValue.IsMissing(value))
-        {
-            errors.Add(property, "Required: the collaboration's id, such as e-arkiv-sodertorn.", null);
-            return null;
-        }
-
-        var raw = FieldValue.Scalar(value, property, numbers: false, errors);
-        if (raw is null)
-        {
-            return null;
-        }
-
-        if (map is not null && FieldValue.Mapped(raw, map) is { } mapped)
-        {
-            return mapped;
-        }
-
-        var trimmed = raw.AsSpan().Trim();
-        if (trimmed.Length is < 3 or > 64)
-        {
-            errors.Add(property, trimmed.IsEmpty ? "Required: the collaboration's id, such as e-arkiv-sodertorn." : "Must be 3-64 characters a-z, 0-9 and '-'.", Echo.Of(raw));
-            return null;
-        }
-
-        var lower = true;
-        foreach (var c in trimmed)
-        {
-            if (c is (>= 'A' and <= 'Z'))
-            {
-                lower = false;
-            }
-            else if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
-            {
-                errors.Add(property, "Must be 3-64 characters a-z, 0-9 and '-'.", Echo.Of(raw));
-                return null;
-            }
-        }
-
-        if (lower && trimmed.Length == raw.Length)
-        {
-            return raw;
-        }
-
-        return lower ? trimmed.ToString() : trimmed.ToString().ToLowerInvariant();
     }
 
     private static string? Word(JsonElement value, FrozenDictionary<string, string>? map, WordLookup words, bool required, ErrorList errors, string? property = null)
