@@ -54,13 +54,13 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
         var externalId = ExternalIdField.Read(Field(payload, profile, 0), errors);
         var collaboration = CollaborationField.Read(Field(payload, profile, 1), profile?.Values[1], CanonicalFields.Collaboration, errors);
-        var kind = Word(Field(payload, profile, 2), profile?.Values[2], WordTable.Kinds, required: true, errors);
+        var kind = WordField.Read(Field(payload, profile, 2), profile?.Values[2], WordTable.Kinds, required: true, errors);
         var title = TextField.Read(Field(payload, profile, 3), CanonicalFields.Title, multiline: false, MaxTitleLength, required: true, errors);
         var summary = TextField.Read(Field(payload, profile, 4), CanonicalFields.Summary, multiline: true, MaxSummaryLength, required: false, errors);
-        var status = Word(Field(payload, profile, 5), profile?.Values[5], WordTable.Statuses, required: false, errors);
-        var area = Word(Field(payload, profile, 6), profile?.Values[6], WordTable.Areas, required: false, errors);
+        var status = WordField.Read(Field(payload, profile, 5), profile?.Values[5], WordTable.Statuses, required: false, errors);
+        var area = WordField.Read(Field(payload, profile, 6), profile?.Values[6], WordTable.Areas, required: false, errors);
         var participants = Participants(Field(payload, profile, 7), profile?.Values[7], CanonicalFields.Participants, context.Organisation, errors);
-        var occurredAt = OccurredAt(Field(payload, profile, 8), context.Now, errors);
+        var occurredAt = OccurredAtField.Read(Field(payload, profile, 8), context.Now, errors);
         var links = Links(Field(payload, profile, 9), CanonicalFields.Links, errors);
         var tags = Tags(Field(payload, profile, 10), profile?.Values[10], CanonicalFields.Tags, errors);
 
@@ -90,7 +90,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
                 CanonicalFields.Collaboration => CollaborationField.Read(element, null, property, found),
                 CanonicalFields.Participants => Participants(element, null, property, string.Empty, found) is [var one] ? one : null,
                 CanonicalFields.Tags => Tags(element, null, property, found) is [var tag] ? tag : null,
-                _ => Word(element, null, WordTable.For(field)!, required: true, found, property),
+                _ => WordField.Read(element, null, WordTable.For(field)!, required: true, found, property),
             };
             if (result is null && found.IsEmpty)
             {
@@ -119,9 +119,9 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         _ = field switch
         {
             CanonicalFields.Collaboration => (object?)CollaborationField.Read(value, null, property, found),
-            CanonicalFields.Kind => Word(value, null, WordTable.Kinds, required: true, found, property),
-            CanonicalFields.Status => Word(value, null, WordTable.Statuses, required: true, found, property),
-            CanonicalFields.Area => Word(value, null, WordTable.Areas, required: true, found, property),
+            CanonicalFields.Kind => WordField.Read(value, null, WordTable.Kinds, required: true, found, property),
+            CanonicalFields.Status => WordField.Read(value, null, WordTable.Statuses, required: true, found, property),
+            CanonicalFields.Area => WordField.Read(value, null, WordTable.Areas, required: true, found, property),
             CanonicalFields.Title => TextField.Read(value, property, multiline: false, MaxTitleLength, required: true, found),
             CanonicalFields.Summary => TextField.Read(value, property, multiline: true, MaxSummaryLength, required: true, found),
             CanonicalFields.Participants => Participants(value, null, property, string.Empty, found),
@@ -191,119 +191,6 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         }
 
         return path;
-    }
-
-    private static string? Word(JsonElement value, FrozenDictionary<string, string>? map, WordLookup words, bool required, ErrorList errors, string? property = null)
-    {
-        property ??= words.Field;
-        if (FieldValue.IsMissing(value))
-        {
-            if (required)
-            {
-                errors.Add(property, $"Required: one of {words.Hint}.", null);
-            }
-
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            errors.Add(property, $"Must be text: one of {words.Hint}.", null);
-            return null;
-        }
-
-        // Fast path: the canonical word itself, without allocating.
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length is > 2 and < 64 && raw.IndexOf((byte)'\\') < 0)
-        {
-            Span<char> chars = stackalloc char[64];
-            var utf8 = raw[1..^1];
-            if (System.Text.Unicode.Utf8.ToUtf16(utf8, chars, out _, out var written) == System.Buffers.OperationStatus.Done)
-            {
-                var text = chars[..written];
-                if (map is not null && FieldValue.Mapped(text, map) is { } fromMap)
-                {
-                    return fromMap;
-                }
-
-                if (words.TryResolve(text, out var canonical))
-                {
-                    return canonical;
-                }
-            }
-        }
-
-        var s = JsonText.GetString(value);
-        if (map is not null && FieldValue.Mapped(s, map) is { } mapped)
-        {
-            return mapped;
-        }
-
-        if (words.TryResolve(s, out var word))
-        {
-            return word;
-        }
-
-        if (string.IsNullOrWhiteSpace(s))
-        {
-            if (required)
-            {
-                errors.Add(property, $"Required: one of {words.Hint}.", null);
-            }
-
-            return null;
-        }
-
-        errors.Add(property, $"Unknown {words.Field}; use one of {words.Hint}.", Echo.Of(s));
-        return null;
-    }
-
-    private static DateTimeOffset? OccurredAt(JsonElement value, DateTimeOffset now, ErrorList errors)
-    {
-        const string property = CanonicalFields.OccurredAt;
-        if (FieldValue.IsMissing(value))
-        {
-            errors.Add(property, "Required: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            errors.Add(property, "Must be text: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
-            return null;
-        }
-
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        Span<char> chars = stackalloc char[48];
-        TimeProblem problem;
-        DateTimeOffset utc;
-        if (raw.Length <= 48 && raw.IndexOf((byte)'\\') < 0
-            && System.Text.Unicode.Utf8.ToUtf16(raw[1..^1], chars, out _, out var written) == System.Buffers.OperationStatus.Done)
-        {
-            problem = OccurredAtParser.TryParse(chars[..written], out utc);
-        }
-        else
-        {
-            problem = OccurredAtParser.TryParse(JsonText.GetString(value), out utc);
-        }
-
-        switch (problem)
-        {
-            case TimeProblem.SkippedLocalTime:
-                errors.Add(property, "That local time does not exist in Europe/Stockholm: the clocks go forward over it. Give the offset or another time.", Echo.Of(JsonText.GetString(value)));
-                return null;
-            case TimeProblem.Unreadable:
-                errors.Add(property, "Must be an RFC 3339 time (2026-03-19T09:00:00+01:00), a Stockholm local time (2026-03-19T09:00) or a date (2026-03-19).", Echo.Of(JsonText.GetString(value)));
-                return null;
-        }
-
-        if (utc > now.AddDays(1))
-        {
-            errors.Add(property, "Must not be more than a day in the future.", Echo.Of(JsonText.GetString(value)));
-            return null;
-        }
-
-        return utc;
     }
 
     private string[] Participants(JsonElement value, FrozenDictionary<string, string>? map, string property, string sender, ErrorList errors)
