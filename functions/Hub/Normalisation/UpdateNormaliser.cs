@@ -15,9 +15,9 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
     public const int MaxTitleLength = TextField.MaxTitleLength;
     public const int MaxSummaryLength = TextField.MaxSummaryLength;
     public const int MaxExternalIdLength = ExternalIdField.MaxLength;
-    public const int MaxTagLength = 64;
-    public const int MaxLinkTitleLength = 200;
-    public const int MaxUrlLength = 2048;
+    public const int MaxTagLength = TagsField.MaxLength;
+    public const int MaxLinkTitleLength = LinksField.MaxTitleLength;
+    public const int MaxUrlLength = LinksField.MaxUrlLength;
 
     private static readonly JsonElement NoValue = default;
 
@@ -61,8 +61,8 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         var area = WordField.Read(Field(payload, profile, 6), profile?.Values[6], WordTable.Areas, required: false, errors);
         var participants = Participants(Field(payload, profile, 7), profile?.Values[7], CanonicalFields.Participants, context.Organisation, errors);
         var occurredAt = OccurredAtField.Read(Field(payload, profile, 8), context.Now, errors);
-        var links = Links(Field(payload, profile, 9), CanonicalFields.Links, errors);
-        var tags = Tags(Field(payload, profile, 10), profile?.Values[10], CanonicalFields.Tags, errors);
+        var links = LinksField.Read(Field(payload, profile, 9), CanonicalFields.Links, errors);
+        var tags = TagsField.Read(Field(payload, profile, 10), profile?.Values[10], CanonicalFields.Tags, errors);
 
         if (!errors.IsEmpty)
         {
@@ -89,7 +89,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             {
                 CanonicalFields.Collaboration => CollaborationField.Read(element, null, property, found),
                 CanonicalFields.Participants => Participants(element, null, property, string.Empty, found) is [var one] ? one : null,
-                CanonicalFields.Tags => Tags(element, null, property, found) is [var tag] ? tag : null,
+                CanonicalFields.Tags => TagsField.Read(element, null, property, found) is [var tag] ? tag : null,
                 _ => WordField.Read(element, null, WordTable.For(field)!, required: true, found, property),
             };
             if (result is null && found.IsEmpty)
@@ -125,8 +125,8 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             CanonicalFields.Title => TextField.Read(value, property, multiline: false, MaxTitleLength, required: true, found),
             CanonicalFields.Summary => TextField.Read(value, property, multiline: true, MaxSummaryLength, required: true, found),
             CanonicalFields.Participants => Participants(value, null, property, string.Empty, found),
-            CanonicalFields.Links => Links(value, property, found),
-            CanonicalFields.Tags => Tags(value, null, property, found),
+            CanonicalFields.Links => LinksField.Read(value, property, found),
+            CanonicalFields.Tags => TagsField.Read(value, null, property, found),
             _ => null,
         };
 
@@ -289,235 +289,6 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         {
             found.Add(organisation);
         }
-    }
-
-    private static UpdateLink[] Links(JsonElement value, string property, ErrorList errors)
-    {
-        if (FieldValue.IsMissing(value))
-        {
-            return [];
-        }
-
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            var single = Url(JsonText.GetString(value), $"{property}[0].url", errors);
-            return single is null ? [] : [new UpdateLink(null, single)];
-        }
-
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            errors.Add(property, "Must be a list of links, each {\"title\", \"url\"}.", null);
-            return [];
-        }
-
-        var count = value.GetArrayLength();
-        if (count == 0)
-        {
-            return [];
-        }
-
-        var result = new List<UpdateLink>(count);
-        var i = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            string? url = null;
-            string? title = null;
-            if (item.ValueKind == JsonValueKind.String)
-            {
-                url = Url(JsonText.GetString(item), $"{property}[{i}].url", errors);
-            }
-            else if (item.ValueKind == JsonValueKind.Object)
-            {
-                if (JsonText.TryGetProperty(item, "url"u8, out var u) && u.ValueKind == JsonValueKind.String)
-                {
-                    url = Url(JsonText.GetString(u), $"{property}[{i}].url", errors);
-                }
-                else
-                {
-                    errors.Add($"{property}[{i}].url", "Required: an https URL.", null);
-                }
-
-                if (JsonText.TryGetProperty(item, "title"u8, out var t) && !FieldValue.IsMissing(t))
-                {
-                    title = TextField.Read(t, $"{property}[{i}].title", multiline: false, MaxLinkTitleLength, required: false, errors);
-                }
-            }
-            else
-            {
-                errors.Add($"{property}[{i}]", "Must be a link {\"title\", \"url\"} or a URL.", null);
-            }
-
-            if (url is not null)
-            {
-                result.Add(new UpdateLink(title, url));
-            }
-
-            i++;
-        }
-
-        return result.ToArray();
-    }
-
-    private static string? Url(string raw, string property, ErrorList errors)
-    {
-        var trimmed = raw.AsSpan().Trim();
-        if (trimmed.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add(property, "javascript: and data: links are refused; links must be https URLs.", null);
-            return null;
-        }
-
-        if (trimmed.Length > MaxUrlLength)
-        {
-            errors.Add(property, $"Must be an https URL of at most {MaxUrlLength} characters.", Echo.Of(raw));
-            return null;
-        }
-
-        if (PersonnummerGuard.Contains(trimmed))
-        {
-            return null; // already reported by the guard, never echoed
-        }
-
-        if (IsPlainHttpsUrl(trimmed))
-        {
-            return trimmed.Length == raw.Length ? raw : trimmed.ToString();
-        }
-
-        if (Uri.TryCreate(trimmed.ToString(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
-            && uri.Host.Length > 0 && string.IsNullOrEmpty(uri.UserInfo))
-        {
-            var absolute = uri.AbsoluteUri;
-            if (absolute.Length <= MaxUrlLength)
-            {
-                return absolute;
-            }
-        }
-
-        errors.Add(property, "Must be an absolute https URL.", Echo.Of(raw));
-        return null;
-    }
-
-    /// <summary>An https URL already in the form <see cref="Uri.AbsoluteUri"/> gives: lower-case scheme and host, printable ASCII.</summary>
-    private static bool IsPlainHttpsUrl(ReadOnlySpan<char> url)
-    {
-        if (!url.StartsWith("https://", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var rest = url[8..];
-        var hostEnd = rest.IndexOfAny('/', '?', '#');
-        if (hostEnd < 0)
-        {
-            return false; // AbsoluteUri adds the trailing slash: take the slow path
-        }
-
-        var host = rest[..hostEnd];
-        if (host.IsEmpty || host[0] is '.' or '-' || host[^1] is '.' or '-')
-        {
-            return false;
-        }
-
-        foreach (var c in host)
-        {
-            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-'))
-            {
-                return false;
-            }
-        }
-
-        if (host.Contains("..", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var path = rest[hostEnd..];
-        foreach (var c in path)
-        {
-            if (c is <= ' ' or >= '\u007F' or '"' or '<' or '>' or '\\' or '^' or '`' or '{' or '|' or '}' or '%')
-            {
-                return false;
-            }
-        }
-
-        return path[0] == '/' && !path.Contains("/.", StringComparison.Ordinal);
-    }
-
-    private static string[] Tags(JsonElement value, FrozenDictionary<string, string>? map, string property, ErrorList errors)
-    {
-        if (FieldValue.IsMissing(value))
-        {
-            return [];
-        }
-
-        List<string>? found = null;
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            var text = JsonText.GetString(value);
-            var index = 0;
-            foreach (var range in text.AsSpan().SplitAny(',', ';'))
-            {
-                if (!text.AsSpan(range).Trim().IsEmpty)
-                {
-                    Tag(text[range], map, $"{property}[{index++}]", ref found, errors);
-                }
-            }
-        }
-        else if (value.ValueKind == JsonValueKind.Array)
-        {
-            var i = 0;
-            foreach (var item in value.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.String)
-                {
-                    Tag(JsonText.GetString(item), map, $"{property}[{i}]", ref found, errors);
-                }
-                else
-                {
-                    errors.Add($"{property}[{i}]", "Must be text.", null);
-                }
-
-                i++;
-            }
-        }
-        else
-        {
-            errors.Add(property, "Must be a list of words.", null);
-        }
-
-        return found?.ToArray() ?? [];
-    }
-
-    private static void Tag(string raw, FrozenDictionary<string, string>? map, string property, ref List<string>? found, ErrorList errors)
-    {
-        var tag = map is not null && FieldValue.Mapped(raw, map) is { } mapped ? mapped : FieldValue.Clean(raw, property, multiline: false, MaxTagLength, errors);
-        if (tag is null)
-        {
-            return;
-        }
-
-        tag = tag.TrimStart('#').Trim();
-        if (tag.Contains(',') || tag.Contains(';'))
-        {
-            errors.Add(property, "A tag must not hold ',' or ';'.", Echo.Of(raw));
-            return;
-        }
-
-        if (tag.Length == 0)
-        {
-            return;
-        }
-
-        found ??= [];
-        foreach (var existing in found)
-        {
-            if (string.Equals(existing, tag, StringComparison.OrdinalIgnoreCase))
-            {
-                return;
-            }
-        }
-
-        found.Add(tag);
     }
 
     private static class FieldNames
