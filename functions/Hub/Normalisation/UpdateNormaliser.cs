@@ -21,6 +21,8 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
     private static readonly JsonElement NoValue = default;
 
+    private readonly ParticipantsField _participants = new(organisations);
+
     public UpdateNormaliser()
         : this(OrganisationRegistry.Shared)
     {
@@ -59,7 +61,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         var summary = TextField.Read(Field(payload, profile, 4), CanonicalFields.Summary, multiline: true, MaxSummaryLength, required: false, errors);
         var status = WordField.Read(Field(payload, profile, 5), profile?.Values[5], WordTable.Statuses, required: false, errors);
         var area = WordField.Read(Field(payload, profile, 6), profile?.Values[6], WordTable.Areas, required: false, errors);
-        var participants = Participants(Field(payload, profile, 7), profile?.Values[7], CanonicalFields.Participants, context.Organisation, errors);
+        var participants = _participants.Read(Field(payload, profile, 7), profile?.Values[7], CanonicalFields.Participants, context.Organisation, errors);
         var occurredAt = OccurredAtField.Read(Field(payload, profile, 8), context.Now, errors);
         var links = LinksField.Read(Field(payload, profile, 9), CanonicalFields.Links, errors);
         var tags = TagsField.Read(Field(payload, profile, 10), profile?.Values[10], CanonicalFields.Tags, errors);
@@ -88,7 +90,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             result = field switch
             {
                 CanonicalFields.Collaboration => CollaborationField.Read(element, null, property, found),
-                CanonicalFields.Participants => Participants(element, null, property, string.Empty, found) is [var one] ? one : null,
+                CanonicalFields.Participants => _participants.Read(element, null, property, string.Empty, found) is [var one] ? one : null,
                 CanonicalFields.Tags => TagsField.Read(element, null, property, found) is [var tag] ? tag : null,
                 _ => WordField.Read(element, null, WordTable.For(field)!, required: true, found, property),
             };
@@ -124,7 +126,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             CanonicalFields.Area => WordField.Read(value, null, WordTable.Areas, required: true, found, property),
             CanonicalFields.Title => TextField.Read(value, property, multiline: false, MaxTitleLength, required: true, found),
             CanonicalFields.Summary => TextField.Read(value, property, multiline: true, MaxSummaryLength, required: true, found),
-            CanonicalFields.Participants => Participants(value, null, property, string.Empty, found),
+            CanonicalFields.Participants => _participants.Read(value, null, property, string.Empty, found),
             CanonicalFields.Links => LinksField.Read(value, property, found),
             CanonicalFields.Tags => TagsField.Read(value, null, property, found),
             _ => null,
@@ -191,104 +193,6 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         }
 
         return path;
-    }
-
-    private string[] Participants(JsonElement value, FrozenDictionary<string, string>? map, string property, string sender, ErrorList errors)
-    {
-        if (FieldValue.IsMissing(value))
-        {
-            return [];
-        }
-
-        List<string>? found = null;
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in value.EnumerateArray())
-                {
-                    Participant(item, map, property, i, sender, ref found, errors);
-                    i++;
-                }
-
-                break;
-            case JsonValueKind.String or JsonValueKind.Number:
-                var text = value.ValueKind == JsonValueKind.String ? JsonText.GetString(value) : value.GetRawText();
-                var index = 0;
-                foreach (var range in text.AsSpan().SplitAny(',', ';', '\n'))
-                {
-                    var part = text.AsSpan(range).Trim();
-                    if (!part.IsEmpty)
-                    {
-                        Resolve(part, map, $"{property}[{index}]", sender, ref found, errors);
-                        index++;
-                    }
-                }
-
-                break;
-            default:
-                errors.Add(property, "Must be a list of kommunkoder, municipality names or organisationsnummer.", null);
-                return [];
-        }
-
-        if (found is null)
-        {
-            return [];
-        }
-
-        var result = found.ToArray();
-        Array.Sort(result, StringComparer.Ordinal);
-        return result;
-    }
-
-    private void Participant(JsonElement item, FrozenDictionary<string, string>? map, string property, int index, string sender, ref List<string>? found, ErrorList errors)
-    {
-        if (item.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
-        {
-            errors.Add($"{property}[{index}]", "Must be a kommunkod, a municipality's name or an organisationsnummer.", null);
-            return;
-        }
-
-        var raw = JsonMarshal.GetRawUtf8Value(item);
-        if (item.ValueKind == JsonValueKind.String && raw.Length < 66 && raw.IndexOf((byte)'\\') < 0)
-        {
-            Span<char> chars = stackalloc char[64];
-            if (System.Text.Unicode.Utf8.ToUtf16(raw[1..^1], chars, out _, out var written) == System.Buffers.OperationStatus.Done)
-            {
-                Resolve(chars[..written], map, null, sender, ref found, errors, property, index);
-                return;
-            }
-        }
-
-        var text = item.ValueKind == JsonValueKind.String ? JsonText.GetString(item) : item.GetRawText();
-        Resolve(text, map, null, sender, ref found, errors, property, index);
-    }
-
-    private void Resolve(ReadOnlySpan<char> text, FrozenDictionary<string, string>? map, string? itemProperty, string sender, ref List<string>? found, ErrorList errors, string? property = null, int index = 0)
-    {
-        string organisation;
-        if (map is not null && FieldValue.Mapped(text, map) is { } mapped)
-        {
-            organisation = mapped;
-        }
-        else if (!organisations.TryResolve(text, out organisation))
-        {
-            errors.Add(itemProperty ?? $"{property}[{index}]",
-                "Not a kommunkod, a municipality's name or a valid organisationsnummer that we know.",
-                Echo.Of(text.ToString()));
-            return;
-        }
-
-        if (organisation == sender)
-        {
-            return; // the sender always counts; it is added when the update is given its identity
-        }
-
-        found ??= [];
-        if (!found.Contains(organisation))
-        {
-            found.Add(organisation);
-        }
     }
 
     private static class FieldNames
