@@ -6,11 +6,12 @@ namespace Mellanrum.Hub.Normalisation;
 /// <summary>The collaboration's id (<c>e-arkiv-sodertorn</c>): 3-64 characters a-z, 0-9 and '-', lower-cased, or a profile's mapped word.</summary>
 internal static class CollaborationField
 {
+    /// <summary>The id, or null with an error (it is required) under <paramref name="property"/>.</summary>
     public static string? Read(JsonElement value, FrozenDictionary<string, string>? map, string property, ErrorList errors)
     {
         if (FieldValue.IsMissing(value))
         {
-            errors.Add(property, "Required: the collaboration's id, such as e-arkiv-sodertorn.", null);
+            errors.Add(property, "Required: the collaboration's id, such as e-arkiv-sodertorn.");
             return null;
         }
 

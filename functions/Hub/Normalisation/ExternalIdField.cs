@@ -7,6 +7,7 @@ internal static class ExternalIdField
 {
     public const int MaxLength = 200;
 
+    /// <summary>The cleaned id, or null when there is none (it is optional) or with an error.</summary>
     public static string? Read(JsonElement value, ErrorList errors)
     {
         if (FieldValue.IsMissing(value))

@@ -9,6 +9,7 @@ internal static class LinksField
     public const int MaxTitleLength = 200;
     public const int MaxUrlLength = 2048;
 
+    /// <summary>The links, in order; each one refused is an error under its index and left out.</summary>
     public static UpdateLink[] Read(JsonElement value, string property, ErrorList errors)
     {
         if (FieldValue.IsMissing(value))
@@ -24,7 +25,7 @@ internal static class LinksField
 
         if (value.ValueKind != JsonValueKind.Array)
         {
-            errors.Add(property, "Must be a list of links, each {\"title\", \"url\"}.", null);
+            errors.Add(property, "Must be a list of links, each {\"title\", \"url\"}.");
             return [];
         }
 
@@ -52,7 +53,7 @@ internal static class LinksField
                 }
                 else
                 {
-                    errors.Add($"{property}[{i}].url", "Required: an https URL.", null);
+                    errors.Add($"{property}[{i}].url", "Required: an https URL.");
                 }
 
                 if (JsonText.TryGetProperty(item, "title"u8, out var t) && !FieldValue.IsMissing(t))
@@ -62,7 +63,7 @@ internal static class LinksField
             }
             else
             {
-                errors.Add($"{property}[{i}]", "Must be a link {\"title\", \"url\"} or a URL.", null);
+                errors.Add($"{property}[{i}]", "Must be a link {\"title\", \"url\"} or a URL.");
             }
 
             if (url is not null)
@@ -81,7 +82,7 @@ internal static class LinksField
         var trimmed = raw.AsSpan().Trim();
         if (trimmed.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add(property, "javascript: and data: links are refused; links must be https URLs.", null);
+            errors.Add(property, "javascript: and data: links are refused; links must be https URLs.");
             return null;
         }
 

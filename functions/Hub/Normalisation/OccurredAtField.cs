@@ -6,18 +6,19 @@ namespace Mellanrum.Hub.Normalisation;
 /// <summary>When it happened: an RFC 3339 time, a Stockholm local time or a date, as UTC, at most a day ahead of now.</summary>
 internal static class OccurredAtField
 {
+    /// <summary>The instant in UTC, or null with an error (it is required).</summary>
     public static DateTimeOffset? Read(JsonElement value, DateTimeOffset now, ErrorList errors)
     {
         const string property = CanonicalFields.OccurredAt;
         if (FieldValue.IsMissing(value))
         {
-            errors.Add(property, "Required: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
+            errors.Add(property, "Required: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.");
             return null;
         }
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            errors.Add(property, "Must be text: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
+            errors.Add(property, "Must be text: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.");
             return null;
         }
 

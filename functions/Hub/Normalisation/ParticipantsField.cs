@@ -12,6 +12,7 @@ namespace Mellanrum.Hub.Normalisation;
 /// </summary>
 internal sealed class ParticipantsField(OrganisationRegistry organisations)
 {
+    /// <summary>The participants' ids, sorted; each one not understood is an error under its index.</summary>
     public string[] Read(JsonElement value, FrozenDictionary<string, string>? map, string property, string sender, ErrorList errors)
     {
         if (FieldValue.IsMissing(value))
@@ -46,7 +47,7 @@ internal sealed class ParticipantsField(OrganisationRegistry organisations)
 
                 break;
             default:
-                errors.Add(property, "Must be a list of kommunkoder, municipality names or organisationsnummer.", null);
+                errors.Add(property, "Must be a list of kommunkoder, municipality names or organisationsnummer.");
                 return [];
         }
 
@@ -64,7 +65,7 @@ internal sealed class ParticipantsField(OrganisationRegistry organisations)
     {
         if (item.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
         {
-            errors.Add($"{property}[{index}]", "Must be a kommunkod, a municipality's name or an organisationsnummer.", null);
+            errors.Add($"{property}[{index}]", "Must be a kommunkod, a municipality's name or an organisationsnummer.");
             return;
         }
 

@@ -8,6 +8,7 @@ internal static class TagsField
 {
     public const int MaxLength = 64;
 
+    /// <summary>The tags, in order; each one refused is an error under its index and left out.</summary>
     public static string[] Read(JsonElement value, FrozenDictionary<string, string>? map, string property, ErrorList errors)
     {
         if (FieldValue.IsMissing(value))
@@ -39,7 +40,7 @@ internal static class TagsField
                 }
                 else
                 {
-                    errors.Add($"{property}[{i}]", "Must be text.", null);
+                    errors.Add($"{property}[{i}]", "Must be text.");
                 }
 
                 i++;
@@ -47,7 +48,7 @@ internal static class TagsField
         }
         else
         {
-            errors.Add(property, "Must be a list of words.", null);
+            errors.Add(property, "Must be a list of words.");
         }
 
         return found?.ToArray() ?? [];

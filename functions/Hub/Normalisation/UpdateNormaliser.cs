@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Mellanrum.Hub.Organisations;
@@ -50,7 +49,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         {
             foreach (var path in guardHits)
             {
-                errors.Add(NameOfPath(path, profile), FieldValue.PersonnummerReason, null);
+                errors.Add(NameOfPath(path, profile), FieldValue.PersonnummerReason);
             }
         }
 
@@ -82,7 +81,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         string? result = null;
         if (ours is null)
         {
-            found.Add(property, "Must map to one of our words.", null);
+            found.Add(property, "Must map to one of our words.");
         }
         else
         {
@@ -115,7 +114,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         var found = new ErrorList();
         if (PersonnummerGuard.FindPaths(value) is not null)
         {
-            found.Add(property, FieldValue.PersonnummerReason, null);
+            found.Add(property, FieldValue.PersonnummerReason);
         }
 
         _ = field switch

@@ -7,6 +7,7 @@ namespace Mellanrum.Hub.Normalisation;
 /// <summary>The fields that hold one of our words: kind, status and area, read in Swedish or English, any case or accents.</summary>
 internal static class WordField
 {
+    /// <summary>Our word, or null: when missing (an error if <paramref name="required"/>), or with an error under <paramref name="property"/> (else the field's name).</summary>
     public static string? Read(JsonElement value, FrozenDictionary<string, string>? map, WordLookup words, bool required, ErrorList errors, string? property = null)
     {
         property ??= words.Field;
@@ -14,7 +15,7 @@ internal static class WordField
         {
             if (required)
             {
-                errors.Add(property, $"Required: one of {words.Hint}.", null);
+                errors.Add(property, $"Required: one of {words.Hint}.");
             }
 
             return null;
@@ -22,7 +23,7 @@ internal static class WordField
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            errors.Add(property, $"Must be text: one of {words.Hint}.", null);
+            errors.Add(property, $"Must be text: one of {words.Hint}.");
             return null;
         }
 
@@ -62,7 +63,7 @@ internal static class WordField
         {
             if (required)
             {
-                errors.Add(property, $"Required: one of {words.Hint}.", null);
+                errors.Add(property, $"Required: one of {words.Hint}.");
             }
 
             return null;
