@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Mellanrum.Hub.Organisations;
@@ -12,20 +11,16 @@ namespace Mellanrum.Hub.Normalisation;
 /// </summary>
 public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpdateNormaliser
 {
-    public const int MaxTitleLength = 200;
-    public const int MaxSummaryLength = 4000;
-    public const int MaxExternalIdLength = 200;
-    public const int MaxTagLength = 64;
-    public const int MaxLinkTitleLength = 200;
-    public const int MaxUrlLength = 2048;
-
-    /// <summary>Raw text longer than this is refused before cleaning: no markup shrinks it into the limit honestly.</summary>
-    private const int MaxRawFactor = 16;
-
-    private const string PersonnummerReason =
-        "Holds what looks like a Swedish personal identity number (personnummer or samordningsnummer); this hub carries no personal records.";
+    public const int MaxTitleLength = TextField.MaxTitleLength;
+    public const int MaxSummaryLength = TextField.MaxSummaryLength;
+    public const int MaxExternalIdLength = ExternalIdField.MaxLength;
+    public const int MaxTagLength = TagsField.MaxLength;
+    public const int MaxLinkTitleLength = LinksField.MaxTitleLength;
+    public const int MaxUrlLength = LinksField.MaxUrlLength;
 
     private static readonly JsonElement NoValue = default;
+
+    private readonly ParticipantsField _participants = new(organisations);
 
     public UpdateNormaliser()
         : this(OrganisationRegistry.Shared)
@@ -48,31 +43,31 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
             return NormalisationResult.Failure([new InvalidParameter("$", "The update must be a JSON object.")]);
         }
 
-        List<InvalidParameter>? errors = null;
+        var errors = new ErrorList();
         var guardHits = PersonnummerGuard.FindPaths(payload);
         if (guardHits is not null)
         {
             foreach (var path in guardHits)
             {
-                AddError(ref errors, NameOfPath(path, profile), PersonnummerReason, null);
+                errors.Add(NameOfPath(path, profile), FieldValue.PersonnummerReason);
             }
         }
 
-        var externalId = ExternalId(Field(payload, profile, 0), ref errors);
-        var collaboration = Collaboration(Field(payload, profile, 1), profile?.Values[1], CanonicalFields.Collaboration, ref errors);
-        var kind = Word(Field(payload, profile, 2), profile?.Values[2], WordTable.Kinds, required: true, ref errors);
-        var title = Text(Field(payload, profile, 3), CanonicalFields.Title, multiline: false, MaxTitleLength, required: true, ref errors);
-        var summary = Text(Field(payload, profile, 4), CanonicalFields.Summary, multiline: true, MaxSummaryLength, required: false, ref errors);
-        var status = Word(Field(payload, profile, 5), profile?.Values[5], WordTable.Statuses, required: false, ref errors);
-        var area = Word(Field(payload, profile, 6), profile?.Values[6], WordTable.Areas, required: false, ref errors);
-        var participants = Participants(Field(payload, profile, 7), profile?.Values[7], CanonicalFields.Participants, context.Organisation, ref errors);
-        var occurredAt = OccurredAt(Field(payload, profile, 8), context.Now, ref errors);
-        var links = Links(Field(payload, profile, 9), CanonicalFields.Links, ref errors);
-        var tags = Tags(Field(payload, profile, 10), profile?.Values[10], CanonicalFields.Tags, ref errors);
+        var externalId = ExternalIdField.Read(Field(payload, profile, 0), errors);
+        var collaboration = CollaborationField.Read(Field(payload, profile, 1), profile?.Values[1], CanonicalFields.Collaboration, errors);
+        var kind = WordField.Read(Field(payload, profile, 2), profile?.Values[2], WordTable.Kinds, required: true, errors);
+        var title = TextField.Read(Field(payload, profile, 3), CanonicalFields.Title, multiline: false, MaxTitleLength, required: true, errors);
+        var summary = TextField.Read(Field(payload, profile, 4), CanonicalFields.Summary, multiline: true, MaxSummaryLength, required: false, errors);
+        var status = WordField.Read(Field(payload, profile, 5), profile?.Values[5], WordTable.Statuses, required: false, errors);
+        var area = WordField.Read(Field(payload, profile, 6), profile?.Values[6], WordTable.Areas, required: false, errors);
+        var participants = _participants.Read(Field(payload, profile, 7), profile?.Values[7], CanonicalFields.Participants, context.Organisation, errors);
+        var occurredAt = OccurredAtField.Read(Field(payload, profile, 8), context.Now, errors);
+        var links = LinksField.Read(Field(payload, profile, 9), CanonicalFields.Links, errors);
+        var tags = TagsField.Read(Field(payload, profile, 10), profile?.Values[10], CanonicalFields.Tags, errors);
 
-        if (errors is not null)
+        if (!errors.IsEmpty)
         {
-            return NormalisationResult.Failure(errors);
+            return NormalisationResult.Failure(errors.ToReadOnlyList());
         }
 
         return NormalisationResult.Success(new CanonicalUpdate(
@@ -82,31 +77,31 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
     /// <summary>Our word for a source's word in a profile's value map, or null with an error.</summary>
     internal string? ResolveWord(string field, string? ours, string property, List<InvalidParameter> errors)
     {
-        List<InvalidParameter>? found = null;
+        var found = new ErrorList();
         string? result = null;
         if (ours is null)
         {
-            AddError(ref found, property, "Must map to one of our words.", null);
+            found.Add(property, "Must map to one of our words.");
         }
         else
         {
             var element = JsonSerializer.SerializeToElement(ours);
             result = field switch
             {
-                CanonicalFields.Collaboration => Collaboration(element, null, property, ref found),
-                CanonicalFields.Participants => Participants(element, null, property, string.Empty, ref found) is [var one] ? one : null,
-                CanonicalFields.Tags => Tags(element, null, property, ref found) is [var tag] ? tag : null,
-                _ => Word(element, null, WordTable.For(field)!, required: true, ref found, property),
+                CanonicalFields.Collaboration => CollaborationField.Read(element, null, property, found),
+                CanonicalFields.Participants => _participants.Read(element, null, property, string.Empty, found) is [var one] ? one : null,
+                CanonicalFields.Tags => TagsField.Read(element, null, property, found) is [var tag] ? tag : null,
+                _ => WordField.Read(element, null, WordTable.For(field)!, required: true, found, property),
             };
-            if (result is null && found is null)
+            if (result is null && found.IsEmpty)
             {
-                AddError(ref found, property, "Must map to exactly one value.", Echo.Of(ours));
+                found.Add(property, "Must map to exactly one value.", Echo.Of(ours));
             }
         }
 
-        if (found is not null)
+        if (!found.IsEmpty)
         {
-            errors.AddRange(found);
+            errors.AddRange(found.ToReadOnlyList());
             return null;
         }
 
@@ -116,32 +111,32 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
     /// <summary>True when <paramref name="value"/> is a valid value for <paramref name="field"/>; else errors under <paramref name="property"/>.</summary>
     internal bool CheckDefault(string field, JsonElement value, string property, List<InvalidParameter> errors)
     {
-        List<InvalidParameter>? found = null;
+        var found = new ErrorList();
         if (PersonnummerGuard.FindPaths(value) is not null)
         {
-            AddError(ref found, property, PersonnummerReason, null);
+            found.Add(property, FieldValue.PersonnummerReason);
         }
 
         _ = field switch
         {
-            CanonicalFields.Collaboration => (object?)Collaboration(value, null, property, ref found),
-            CanonicalFields.Kind => Word(value, null, WordTable.Kinds, required: true, ref found, property),
-            CanonicalFields.Status => Word(value, null, WordTable.Statuses, required: true, ref found, property),
-            CanonicalFields.Area => Word(value, null, WordTable.Areas, required: true, ref found, property),
-            CanonicalFields.Title => Text(value, property, multiline: false, MaxTitleLength, required: true, ref found),
-            CanonicalFields.Summary => Text(value, property, multiline: true, MaxSummaryLength, required: true, ref found),
-            CanonicalFields.Participants => Participants(value, null, property, string.Empty, ref found),
-            CanonicalFields.Links => Links(value, property, ref found),
-            CanonicalFields.Tags => Tags(value, null, property, ref found),
+            CanonicalFields.Collaboration => (object?)CollaborationField.Read(value, null, property, found),
+            CanonicalFields.Kind => WordField.Read(value, null, WordTable.Kinds, required: true, found, property),
+            CanonicalFields.Status => WordField.Read(value, null, WordTable.Statuses, required: true, found, property),
+            CanonicalFields.Area => WordField.Read(value, null, WordTable.Areas, required: true, found, property),
+            CanonicalFields.Title => TextField.Read(value, property, multiline: false, MaxTitleLength, required: true, found),
+            CanonicalFields.Summary => TextField.Read(value, property, multiline: true, MaxSummaryLength, required: true, found),
+            CanonicalFields.Participants => _participants.Read(value, null, property, string.Empty, found),
+            CanonicalFields.Links => LinksField.Read(value, property, found),
+            CanonicalFields.Tags => TagsField.Read(value, null, property, found),
             _ => null,
         };
 
-        if (found is null)
+        if (found.IsEmpty)
         {
             return true;
         }
 
-        errors.AddRange(found);
+        errors.AddRange(found.ToReadOnlyList());
         return false;
     }
 
@@ -170,8 +165,6 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         _ => false,
     };
 
-    private static bool IsMissing(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
-
     private static string NameOfPath(string path, CompiledProfile? profile)
     {
         if (profile is null)
@@ -199,638 +192,6 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         }
 
         return path;
-    }
-
-    private static void AddError(ref List<InvalidParameter>? errors, string property, string reason, string? value)
-    {
-        errors ??= [];
-        foreach (var existing in errors)
-        {
-            if (existing.Property == property && existing.Reason == reason)
-            {
-                return;
-            }
-        }
-
-        errors.Add(new InvalidParameter(property, reason, value));
-    }
-
-    private static bool HasError(List<InvalidParameter>? errors, string property)
-    {
-        if (errors is null)
-        {
-            return false;
-        }
-
-        foreach (var error in errors)
-        {
-            if (error.Property == property)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>A string's text, or a number's digits where a number is a fair way to write it; else null with an error.</summary>
-    private static string? Scalar(JsonElement value, string property, bool numbers, ref List<InvalidParameter>? errors)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.String:
-                return JsonText.GetString(value);
-            case JsonValueKind.Number when numbers:
-                return value.GetRawText();
-            default:
-                AddError(ref errors, property, numbers ? "Must be text or a number." : "Must be text.", null);
-                return null;
-        }
-    }
-
-    private static string? Clean(string raw, string property, bool multiline, int max, ref List<InvalidParameter>? errors)
-    {
-        if (raw.Length > max * MaxRawFactor)
-        {
-            AddError(ref errors, property, $"At most {max} characters.", Echo.Of(raw));
-            return null;
-        }
-
-        if (!TextCleaner.TryClean(raw, multiline, out var cleaned))
-        {
-            AddError(ref errors, property, "Its markup is nested too deeply to read as text.", null);
-            return null;
-        }
-
-        if (cleaned.Length > max)
-        {
-            AddError(ref errors, property, $"At most {max} characters after removing markup (has {cleaned.Length}).", Echo.Of(cleaned));
-            return null;
-        }
-
-        if (PersonnummerGuard.Contains(cleaned))
-        {
-            AddError(ref errors, property, PersonnummerReason, null);
-            return null;
-        }
-
-        return cleaned;
-    }
-
-    private static string? ExternalId(JsonElement value, ref List<InvalidParameter>? errors)
-    {
-        if (IsMissing(value))
-        {
-            return null;
-        }
-
-        var raw = Scalar(value, CanonicalFields.ExternalId, numbers: true, ref errors);
-        if (raw is null)
-        {
-            return null;
-        }
-
-        var cleaned = Clean(raw, CanonicalFields.ExternalId, multiline: false, MaxExternalIdLength, ref errors);
-        return string.IsNullOrEmpty(cleaned) ? null : cleaned;
-    }
-
-    private static string? Collaboration(JsonElement value, FrozenDictionary<string, string>? map, string property, ref List<InvalidParameter>? errors)
-    {
-        if (IsMissing(value))
-        {
-            AddError(ref errors, property, "Required: the collaboration's id, such as e-arkiv-sodertorn.", null);
-            return null;
-        }
-
-        var raw = Scalar(value, property, numbers: false, ref errors);
-        if (raw is null)
-        {
-            return null;
-        }
-
-        if (map is not null && Mapped(raw, map) is { } mapped)
-        {
-            return mapped;
-        }
-
-        var trimmed = raw.AsSpan().Trim();
-        if (trimmed.Length is < 3 or > 64)
-        {
-            AddError(ref errors, property, trimmed.IsEmpty ? "Required: the collaboration's id, such as e-arkiv-sodertorn." : "Must be 3-64 characters a-z, 0-9 and '-'.", Echo.Of(raw));
-            return null;
-        }
-
-        var lower = true;
-        foreach (var c in trimmed)
-        {
-            if (c is (>= 'A' and <= 'Z'))
-            {
-                lower = false;
-            }
-            else if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
-            {
-                AddError(ref errors, property, "Must be 3-64 characters a-z, 0-9 and '-'.", Echo.Of(raw));
-                return null;
-            }
-        }
-
-        if (lower && trimmed.Length == raw.Length)
-        {
-            return raw;
-        }
-
-        return lower ? trimmed.ToString() : trimmed.ToString().ToLowerInvariant();
-    }
-
-    private static string? Word(JsonElement value, FrozenDictionary<string, string>? map, WordLookup words, bool required, ref List<InvalidParameter>? errors, string? property = null)
-    {
-        property ??= words.Field;
-        if (IsMissing(value))
-        {
-            if (required)
-            {
-                AddError(ref errors, property, $"Required: one of {words.Hint}.", null);
-            }
-
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            AddError(ref errors, property, $"Must be text: one of {words.Hint}.", null);
-            return null;
-        }
-
-        // Fast path: the canonical word itself, without allocating.
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length is > 2 and < 64 && raw.IndexOf((byte)'\\') < 0)
-        {
-            Span<char> chars = stackalloc char[64];
-            var utf8 = raw[1..^1];
-            if (System.Text.Unicode.Utf8.ToUtf16(utf8, chars, out _, out var written) == System.Buffers.OperationStatus.Done)
-            {
-                var text = chars[..written];
-                if (map is not null && Mapped(text, map) is { } fromMap)
-                {
-                    return fromMap;
-                }
-
-                if (words.TryResolve(text, out var canonical))
-                {
-                    return canonical;
-                }
-            }
-        }
-
-        var s = JsonText.GetString(value);
-        if (map is not null && Mapped(s, map) is { } mapped)
-        {
-            return mapped;
-        }
-
-        if (words.TryResolve(s, out var word))
-        {
-            return word;
-        }
-
-        if (string.IsNullOrWhiteSpace(s))
-        {
-            if (required)
-            {
-                AddError(ref errors, property, $"Required: one of {words.Hint}.", null);
-            }
-
-            return null;
-        }
-
-        AddError(ref errors, property, $"Unknown {words.Field}; use one of {words.Hint}.", Echo.Of(s));
-        return null;
-    }
-
-    private static string? Mapped(ReadOnlySpan<char> text, FrozenDictionary<string, string> map)
-    {
-        if (text.Length > 256)
-        {
-            return null;
-        }
-
-        Span<char> buffer = stackalloc char[256];
-        var length = Folding.Fold(text, buffer);
-        return map.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(buffer[..length], out var ours) ? ours : null;
-    }
-
-    private static string? Text(JsonElement value, string property, bool multiline, int max, bool required, ref List<InvalidParameter>? errors)
-    {
-        if (IsMissing(value))
-        {
-            if (required)
-            {
-                AddError(ref errors, property, $"Required: 1-{max} characters.", null);
-            }
-
-            return null;
-        }
-
-        var raw = Scalar(value, property, numbers: false, ref errors);
-        if (raw is null)
-        {
-            return null;
-        }
-
-        var cleaned = Clean(raw, property, multiline, max, ref errors);
-        if (cleaned is null)
-        {
-            return null;
-        }
-
-        if (cleaned.Length == 0)
-        {
-            if (required)
-            {
-                AddError(ref errors, property, $"Required: 1-{max} characters of text (none left after removing markup).", null);
-            }
-
-            return null;
-        }
-
-        return cleaned;
-    }
-
-    private static DateTimeOffset? OccurredAt(JsonElement value, DateTimeOffset now, ref List<InvalidParameter>? errors)
-    {
-        const string property = CanonicalFields.OccurredAt;
-        if (IsMissing(value))
-        {
-            AddError(ref errors, property, "Required: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            AddError(ref errors, property, "Must be text: an RFC 3339 time such as 2026-03-19T09:00:00+01:00.", null);
-            return null;
-        }
-
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        Span<char> chars = stackalloc char[48];
-        TimeProblem problem;
-        DateTimeOffset utc;
-        if (raw.Length <= 48 && raw.IndexOf((byte)'\\') < 0
-            && System.Text.Unicode.Utf8.ToUtf16(raw[1..^1], chars, out _, out var written) == System.Buffers.OperationStatus.Done)
-        {
-            problem = OccurredAtParser.TryParse(chars[..written], out utc);
-        }
-        else
-        {
-            problem = OccurredAtParser.TryParse(JsonText.GetString(value), out utc);
-        }
-
-        switch (problem)
-        {
-            case TimeProblem.SkippedLocalTime:
-                AddError(ref errors, property, "That local time does not exist in Europe/Stockholm: the clocks go forward over it. Give the offset or another time.", Echo.Of(JsonText.GetString(value)));
-                return null;
-            case TimeProblem.Unreadable:
-                AddError(ref errors, property, "Must be an RFC 3339 time (2026-03-19T09:00:00+01:00), a Stockholm local time (2026-03-19T09:00) or a date (2026-03-19).", Echo.Of(JsonText.GetString(value)));
-                return null;
-        }
-
-        if (utc > now.AddDays(1))
-        {
-            AddError(ref errors, property, "Must not be more than a day in the future.", Echo.Of(JsonText.GetString(value)));
-            return null;
-        }
-
-        return utc;
-    }
-
-    private string[] Participants(JsonElement value, FrozenDictionary<string, string>? map, string property, string sender, ref List<InvalidParameter>? errors)
-    {
-        if (IsMissing(value))
-        {
-            return [];
-        }
-
-        List<string>? found = null;
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in value.EnumerateArray())
-                {
-                    Participant(item, map, property, i, sender, ref found, ref errors);
-                    i++;
-                }
-
-                break;
-            case JsonValueKind.String or JsonValueKind.Number:
-                var text = value.ValueKind == JsonValueKind.String ? JsonText.GetString(value) : value.GetRawText();
-                var index = 0;
-                foreach (var range in text.AsSpan().SplitAny(',', ';', '\n'))
-                {
-                    var part = text.AsSpan(range).Trim();
-                    if (!part.IsEmpty)
-                    {
-                        Resolve(part, map, $"{property}[{index}]", sender, ref found, ref errors);
-                        index++;
-                    }
-                }
-
-                break;
-            default:
-                AddError(ref errors, property, "Must be a list of kommunkoder, municipality names or organisationsnummer.", null);
-                return [];
-        }
-
-        if (found is null)
-        {
-            return [];
-        }
-
-        var result = found.ToArray();
-        Array.Sort(result, StringComparer.Ordinal);
-        return result;
-    }
-
-    private void Participant(JsonElement item, FrozenDictionary<string, string>? map, string property, int index, string sender, ref List<string>? found, ref List<InvalidParameter>? errors)
-    {
-        if (item.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
-        {
-            AddError(ref errors, $"{property}[{index}]", "Must be a kommunkod, a municipality's name or an organisationsnummer.", null);
-            return;
-        }
-
-        var raw = JsonMarshal.GetRawUtf8Value(item);
-        if (item.ValueKind == JsonValueKind.String && raw.Length < 66 && raw.IndexOf((byte)'\\') < 0)
-        {
-            Span<char> chars = stackalloc char[64];
-            if (System.Text.Unicode.Utf8.ToUtf16(raw[1..^1], chars, out _, out var written) == System.Buffers.OperationStatus.Done)
-            {
-                Resolve(chars[..written], map, null, sender, ref found, ref errors, property, index);
-                return;
-            }
-        }
-
-        var text = item.ValueKind == JsonValueKind.String ? JsonText.GetString(item) : item.GetRawText();
-        Resolve(text, map, null, sender, ref found, ref errors, property, index);
-    }
-
-    private void Resolve(ReadOnlySpan<char> text, FrozenDictionary<string, string>? map, string? itemProperty, string sender, ref List<string>? found, ref List<InvalidParameter>? errors, string? property = null, int index = 0)
-    {
-        string organisation;
-        if (map is not null && Mapped(text, map) is { } mapped)
-        {
-            organisation = mapped;
-        }
-        else if (!organisations.TryResolve(text, out organisation))
-        {
-            AddError(
-                ref errors,
-                itemProperty ?? $"{property}[{index}]",
-                "Not a kommunkod, a municipality's name or a valid organisationsnummer that we know.",
-                Echo.Of(text.ToString()));
-            return;
-        }
-
-        if (organisation == sender)
-        {
-            return; // the sender always counts; it is added when the update is given its identity
-        }
-
-        found ??= [];
-        if (!found.Contains(organisation))
-        {
-            found.Add(organisation);
-        }
-    }
-
-    private static UpdateLink[] Links(JsonElement value, string property, ref List<InvalidParameter>? errors)
-    {
-        if (IsMissing(value))
-        {
-            return [];
-        }
-
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            var single = Url(JsonText.GetString(value), $"{property}[0].url", ref errors);
-            return single is null ? [] : [new UpdateLink(null, single)];
-        }
-
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            AddError(ref errors, property, "Must be a list of links, each {\"title\", \"url\"}.", null);
-            return [];
-        }
-
-        var count = value.GetArrayLength();
-        if (count == 0)
-        {
-            return [];
-        }
-
-        var result = new List<UpdateLink>(count);
-        var i = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            string? url = null;
-            string? title = null;
-            if (item.ValueKind == JsonValueKind.String)
-            {
-                url = Url(JsonText.GetString(item), $"{property}[{i}].url", ref errors);
-            }
-            else if (item.ValueKind == JsonValueKind.Object)
-            {
-                if (JsonText.TryGetProperty(item, "url"u8, out var u) && u.ValueKind == JsonValueKind.String)
-                {
-                    url = Url(JsonText.GetString(u), $"{property}[{i}].url", ref errors);
-                }
-                else
-                {
-                    AddError(ref errors, $"{property}[{i}].url", "Required: an https URL.", null);
-                }
-
-                if (JsonText.TryGetProperty(item, "title"u8, out var t) && !IsMissing(t))
-                {
-                    title = Text(t, $"{property}[{i}].title", multiline: false, MaxLinkTitleLength, required: false, ref errors);
-                }
-            }
-            else
-            {
-                AddError(ref errors, $"{property}[{i}]", "Must be a link {\"title\", \"url\"} or a URL.", null);
-            }
-
-            if (url is not null)
-            {
-                result.Add(new UpdateLink(title, url));
-            }
-
-            i++;
-        }
-
-        return result.ToArray();
-    }
-
-    private static string? Url(string raw, string property, ref List<InvalidParameter>? errors)
-    {
-        var trimmed = raw.AsSpan().Trim();
-        if (trimmed.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-        {
-            AddError(ref errors, property, "javascript: and data: links are refused; links must be https URLs.", null);
-            return null;
-        }
-
-        if (trimmed.Length > MaxUrlLength)
-        {
-            AddError(ref errors, property, $"Must be an https URL of at most {MaxUrlLength} characters.", Echo.Of(raw));
-            return null;
-        }
-
-        if (PersonnummerGuard.Contains(trimmed))
-        {
-            return null; // already reported by the guard, never echoed
-        }
-
-        if (IsPlainHttpsUrl(trimmed))
-        {
-            return trimmed.Length == raw.Length ? raw : trimmed.ToString();
-        }
-
-        if (Uri.TryCreate(trimmed.ToString(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
-            && uri.Host.Length > 0 && string.IsNullOrEmpty(uri.UserInfo))
-        {
-            var absolute = uri.AbsoluteUri;
-            if (absolute.Length <= MaxUrlLength)
-            {
-                return absolute;
-            }
-        }
-
-        AddError(ref errors, property, "Must be an absolute https URL.", Echo.Of(raw));
-        return null;
-    }
-
-    /// <summary>An https URL already in the form <see cref="Uri.AbsoluteUri"/> gives: lower-case scheme and host, printable ASCII.</summary>
-    private static bool IsPlainHttpsUrl(ReadOnlySpan<char> url)
-    {
-        if (!url.StartsWith("https://", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var rest = url[8..];
-        var hostEnd = rest.IndexOfAny('/', '?', '#');
-        if (hostEnd < 0)
-        {
-            return false; // AbsoluteUri adds the trailing slash: take the slow path
-        }
-
-        var host = rest[..hostEnd];
-        if (host.IsEmpty || host[0] is '.' or '-' || host[^1] is '.' or '-')
-        {
-            return false;
-        }
-
-        foreach (var c in host)
-        {
-            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-'))
-            {
-                return false;
-            }
-        }
-
-        if (host.Contains("..", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var path = rest[hostEnd..];
-        foreach (var c in path)
-        {
-            if (c is <= ' ' or >= '\u007F' or '"' or '<' or '>' or '\\' or '^' or '`' or '{' or '|' or '}' or '%')
-            {
-                return false;
-            }
-        }
-
-        return path[0] == '/' && !path.Contains("/.", StringComparison.Ordinal);
-    }
-
-    private static string[] Tags(JsonElement value, FrozenDictionary<string, string>? map, string property, ref List<InvalidParameter>? errors)
-    {
-        if (IsMissing(value))
-        {
-            return [];
-        }
-
-        List<string>? found = null;
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            var text = JsonText.GetString(value);
-            var index = 0;
-            foreach (var range in text.AsSpan().SplitAny(',', ';'))
-            {
-                if (!text.AsSpan(range).Trim().IsEmpty)
-                {
-                    Tag(text[range], map, $"{property}[{index++}]", ref found, ref errors);
-                }
-            }
-        }
-        else if (value.ValueKind == JsonValueKind.Array)
-        {
-            var i = 0;
-            foreach (var item in value.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.String)
-                {
-                    Tag(JsonText.GetString(item), map, $"{property}[{i}]", ref found, ref errors);
-                }
-                else
-                {
-                    AddError(ref errors, $"{property}[{i}]", "Must be text.", null);
-                }
-
-                i++;
-            }
-        }
-        else
-        {
-            AddError(ref errors, property, "Must be a list of words.", null);
-        }
-
-        return found?.ToArray() ?? [];
-    }
-
-    private static void Tag(string raw, FrozenDictionary<string, string>? map, string property, ref List<string>? found, ref List<InvalidParameter>? errors)
-    {
-        var tag = map is not null && Mapped(raw, map) is { } mapped ? mapped : Clean(raw, property, multiline: false, MaxTagLength, ref errors);
-        if (tag is null)
-        {
-            return;
-        }
-
-        tag = tag.TrimStart('#').Trim();
-        if (tag.Contains(',') || tag.Contains(';'))
-        {
-            AddError(ref errors, property, "A tag must not hold ',' or ';'.", Echo.Of(raw));
-            return;
-        }
-
-        if (tag.Length == 0)
-        {
-            return;
-        }
-
-        found ??= [];
-        foreach (var existing in found)
-        {
-            if (string.Equals(existing, tag, StringComparison.OrdinalIgnoreCase))
-            {
-                return;
-            }
-        }
-
-        found.Add(tag);
     }
 
     private static class FieldNames
