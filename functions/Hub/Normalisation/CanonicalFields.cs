@@ -14,15 +14,16 @@ public static class CanonicalFields
     public const string OccurredAt = "occurredAt";
     public const string Links = "links";
     public const string Tags = "tags";
+    public const string CollaborationName = "collaborationName";
 
     public static readonly IReadOnlyList<string> All =
-        [ExternalId, Collaboration, Kind, Title, Summary, Status, Area, Participants, OccurredAt, Links, Tags];
+        [ExternalId, Collaboration, Kind, Title, Summary, Status, Area, Participants, OccurredAt, Links, Tags, CollaborationName];
 
     /// <summary>Fields whose source words a profile may map to ours.</summary>
     public static readonly IReadOnlyList<string> Mappable = [Collaboration, Kind, Status, Area, Participants, Tags];
 
     /// <summary>Fields that cannot have a default: every update has its own.</summary>
-    public static readonly IReadOnlyList<string> WithoutDefault = [ExternalId, OccurredAt];
+    public static readonly IReadOnlyList<string> WithoutDefault = [ExternalId, OccurredAt, CollaborationName];
 
     internal static int IndexOf(string field)
     {

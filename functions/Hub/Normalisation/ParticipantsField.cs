@@ -12,6 +12,9 @@ namespace Mellanrum.Hub.Normalisation;
 /// </summary>
 internal sealed class ParticipantsField(OrganisationRegistry organisations)
 {
+    /// <summary>At most this many participants in one update (besides the sender).</summary>
+    public const int MaxCount = 100;
+
     /// <summary>The participants' ids, sorted; each one not understood is an error under its index.</summary>
     public string[] Read(JsonElement value, FrozenDictionary<string, string>? map, string property, string sender, ErrorList errors)
     {
@@ -58,6 +61,12 @@ internal sealed class ParticipantsField(OrganisationRegistry organisations)
 
         var result = found.ToArray();
         Array.Sort(result, StringComparer.Ordinal);
+        if (result.Length > MaxCount)
+        {
+            errors.Add(property, $"At most {MaxCount} participants per update; this names {result.Length}.");
+            return [];
+        }
+
         return result;
     }
 

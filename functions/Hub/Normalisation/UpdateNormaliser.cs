@@ -64,6 +64,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         var occurredAt = OccurredAtField.Read(Field(payload, profile, 8), context.Now, errors);
         var links = LinksField.Read(Field(payload, profile, 9), CanonicalFields.Links, errors);
         var tags = TagsField.Read(Field(payload, profile, 10), profile?.Values[10], CanonicalFields.Tags, errors);
+        var collaborationName = TextField.Read(Field(payload, profile, 11), CanonicalFields.CollaborationName, multiline: false, MaxTitleLength, required: false, errors);
 
         if (!errors.IsEmpty)
         {
@@ -71,7 +72,7 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
         }
 
         return NormalisationResult.Success(new CanonicalUpdate(
-            externalId, collaboration!, kind!, title!, summary, status, area, participants, occurredAt!.Value, links, tags));
+            externalId, collaboration!, kind!, title!, summary, status, area, participants, occurredAt!.Value, links, tags, collaborationName));
     }
 
     /// <summary>Our word for a source's word in a profile's value map, or null with an error.</summary>

@@ -111,6 +111,23 @@ public sealed class CollaborationTests(LocalHubFixture hub) : IClassFixture<Loca
     }
 
     [Fact]
+    public async Task NameOfItsOwn_TheFirstUpdatesCollaborationName_LaterTitlesDoNotRenameIt()
+    {
+        var nacka = await hub.RegisterSourceAsync("nacka-name", "0182");
+        using (await PostAsync(nacka, Update("NM-1", "e-arkiv-namn", "Beslut om gemensam upphandling av e-arkiv", ["0136"], collaborationName: "E-arkiv Södertörn")))
+        {
+        }
+
+        using (await PostAsync(nacka, Update("NM-2", "e-arkiv-namn", "Kravställningen klar", ["0136"], "2026-04-19T09:00:00+02:00")))
+        {
+        }
+
+        var collaboration = await CollaborationAsync("e-arkiv-namn");
+        Assert.Equal("E-arkiv Södertörn", collaboration.GetProperty("name").GetString());
+        Assert.Equal(2, collaboration.GetProperty("updateCount").GetInt32());
+    }
+
+    [Fact]
     public async Task MemberNamedByTheOwner_MayPost_AndNameFurtherParticipants()
     {
         var nacka = await hub.RegisterSourceAsync("nacka-named", "0182");
