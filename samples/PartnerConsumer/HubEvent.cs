@@ -28,7 +28,11 @@ public sealed record HubEvent(
     DateTimeOffset? OccurredAt,
     HubUpdate Update);
 
-/// <summary>The normalised update (the contract's "normalised update"); copy only the fields you use.</summary>
+/// <summary>
+/// The normalised update (the contract's "normalised update"); copy only the fields you use. <c>Participants</c> are as
+/// the sender named them; the collaboration's members, owner and name are the collaboration's own
+/// (<c>GET /api/v1/collaborations/{id}</c>); <c>CollaborationName</c> is sent only by the update that created it.
+/// </summary>
 public sealed record HubUpdate(
     string Id,
     string SourceId,
@@ -44,7 +48,8 @@ public sealed record HubUpdate(
     DateTimeOffset OccurredAt,
     DateTimeOffset ReceivedAt,
     IReadOnlyList<HubLink>? Links,
-    IReadOnlyList<string>? Tags);
+    IReadOnlyList<string>? Tags,
+    string? CollaborationName = null);
 
 public sealed record HubLink(string Title, string Url);
 

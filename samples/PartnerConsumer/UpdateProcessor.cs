@@ -13,8 +13,11 @@ public enum Outcome
     Duplicate,
 }
 
-/// <summary>A collaboration as this partner currently sees it.</summary>
-public sealed record CollaborationView(string Id, long Sequence, string LastUpdateId, string LastKind, string? Status, string Title);
+/// <summary>
+/// A collaboration as this partner currently sees it: its name is its own (from the update that created it), never the
+/// latest update's title, which is <see cref="LastTitle"/>.
+/// </summary>
+public sealed record CollaborationView(string Id, long Sequence, string LastUpdateId, string LastKind, string? Status, string Name, string LastTitle);
 
 /// <summary>
 /// Applies deliveries idempotently and in collaboration order, whatever order they arrive in:
@@ -67,6 +70,7 @@ public sealed partial class UpdateProcessor(ILogger<UpdateProcessor> logger)
                 hubEvent.Id,
                 hubEvent.Kind,
                 update.Status ?? current?.Status,
+                current?.Name ?? update.CollaborationName ?? update.Title,
                 update.Title);
             LogApplied(hubEvent.Id, hubEvent.Kind, hubEvent.Collaboration, hubEvent.Sequence);
             return Outcome.Applied;
