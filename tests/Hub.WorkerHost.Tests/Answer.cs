@@ -6,16 +6,13 @@ using System.Text.Json.Nodes;
 namespace Mellanrum.Hub.WorkerHost.Tests;
 
 /// <summary>
-/// What a caller sees of an HTTP answer: the status, every header but the framing ones, and the body. Two answers are
-/// compared by their <see cref="Render"/>ed text, so a difference shows as a readable diff.
+/// What a caller sees of an HTTP answer: the status, every header but <c>Date</c> (each host's clock), and the body.
+/// Two answers are compared by their <see cref="Render"/>ed text, so a difference shows as a readable diff.
 /// </summary>
 public sealed record Answer(HttpStatusCode Status, IReadOnlyList<KeyValuePair<string, string>> Headers, string Body)
 {
-    /// <summary>Headers that frame the message or name the server rather than say anything about the answer.</summary>
-    public static readonly IReadOnlySet<string> Framing = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "Date", "Server", "Transfer-Encoding", "Content-Length", "Connection", "Keep-Alive",
-    };
+    /// <summary>Headers each host writes from its own clock.</summary>
+    public static readonly IReadOnlySet<string> Clock = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Date" };
 
     private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -28,14 +25,17 @@ public sealed record Answer(HttpStatusCode Status, IReadOnlyList<KeyValuePair<st
     public static async Task<Answer> ReadAsync(HttpResponseMessage response)
     {
         var headers = response.Headers.Concat(response.Content.Headers)
-            .Where(h => !Framing.Contains(h.Key))
+            .Where(h => !Clock.Contains(h.Key))
             .Select(h => KeyValuePair.Create(h.Key.ToLowerInvariant(), string.Join(", ", h.Value)))
             .OrderBy(h => h.Key, StringComparer.Ordinal)
             .ToArray();
         return new Answer(response.StatusCode, headers, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>The values of these JSON properties (at any depth) replaced by <c>"…"</c>: what must differ between two hosts.</summary>
+    /// <summary>
+    /// The values of these JSON properties (at any depth) replaced by <c>"…"</c>: what must differ between two hosts.
+    /// The body is written anew, so <c>Content-Length</c> no longer applies and is left out.
+    /// </summary>
     public Answer Masked(params string[] properties)
     {
         if (properties.Length == 0 || MediaType?.EndsWith("json", StringComparison.Ordinal) != true)
@@ -45,13 +45,13 @@ public sealed record Answer(HttpStatusCode Status, IReadOnlyList<KeyValuePair<st
 
         var node = JsonNode.Parse(Body);
         Mask(node, new HashSet<string>(properties, StringComparer.Ordinal));
-        return this with { Body = node?.ToJsonString(Readable) ?? "null" };
+        return this with { Headers = WithoutLength(), Body = node?.ToJsonString(Readable) ?? "null" };
     }
 
-    /// <summary>Every occurrence of <paramref name="value"/>, in the headers and the body, replaced by <paramref name="placeholder"/>.</summary>
+    /// <summary>Every occurrence of <paramref name="value"/>, in the headers and the body, replaced by <paramref name="placeholder"/> (and no <c>Content-Length</c>).</summary>
     public Answer Replaced(string value, string placeholder) => this with
     {
-        Headers = Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.Replace(value, placeholder, StringComparison.Ordinal))).ToArray(),
+        Headers = WithoutLength().Select(h => KeyValuePair.Create(h.Key, h.Value.Replace(value, placeholder, StringComparison.Ordinal))).ToArray(),
         Body = Body.Replace(value, placeholder, StringComparison.Ordinal),
     };
 
@@ -62,6 +62,8 @@ public sealed record Answer(HttpStatusCode Status, IReadOnlyList<KeyValuePair<st
     /// <summary>One line for the table: status and media type, with the Location when there is one.</summary>
     public string Summary() =>
         $"{(int)Status} {MediaType ?? "(no body)"}{(Header("Location") is { } location ? ", Location " + location : string.Empty)}";
+
+    private KeyValuePair<string, string>[] WithoutLength() => Headers.Where(h => h.Key != "content-length").ToArray();
 
     private static void Mask(JsonNode? node, IReadOnlySet<string> properties)
     {
