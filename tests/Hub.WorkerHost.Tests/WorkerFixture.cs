@@ -27,9 +27,25 @@ public sealed class WorkerFixture : IAsyncLifetime
 
     public HttpClient HubLocalClient { get; private set; } = null!;
 
+    /// <summary>Hub.Local in-process, from <see cref="HubLocalHost.BuildAsync"/> to Kestrel listening.</summary>
+    public TimeSpan HubLocalStart { get; private set; }
+
+    /// <summary>A second worker and Hub.Local, touched only by the conformance tests and always both alike (<see cref="HostPair"/>).</summary>
+    public HostPair Pair { get; private set; } = null!;
+
     /// <summary>Hub.Functions' build output, as recorded by the test project at build time.</summary>
-    public static string WorkerDirectory { get; } = typeof(WorkerFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "HubFunctionsWorkerDirectory").Value!;
+    public static string WorkerDirectory { get; } = BuildOutput("HubFunctionsWorkerDirectory");
+
+    /// <summary>Hub.Local's build output, as recorded by the test project at build time.</summary>
+    public static string HubLocalDirectory { get; } = BuildOutput("HubLocalDirectory");
+
+    /// <summary>The app settings every host here starts from: storage, the admin key, rate limit off, mail to a folder.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = null!;
+
+    /// <summary>Where mail goes (each host in a folder of its own below it); removed at the end.</summary>
+    public string Outbox => _outbox;
+
+    public ILoggerFactory Loggers => _loggers!;
 
     public async Task InitializeAsync()
     {
@@ -47,6 +63,11 @@ public sealed class WorkerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (Pair is not null)
+        {
+            await Pair.DisposeAsync();
+        }
+
         HubLocalClient?.Dispose();
         if (HubLocal is not null)
         {
@@ -84,6 +105,7 @@ public sealed class WorkerFixture : IAsyncLifetime
             ["Hub:Ingest:RatePerSecond"] = "0",
             ["Hub:Smtp:OutboxPath"] = _outbox,
         };
+        Settings = settings;
 
         // App settings reach the worker as environment variables, with ':' spelled '__'.
         var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
@@ -98,14 +120,21 @@ public sealed class WorkerFixture : IAsyncLifetime
             ["HubDeliveriesQueue"] = "local-deliveries",
         };
         var port = AzuriteProcess.FreePort();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         HubLocal = await HubLocalHost.BuildAsync(["--urls", $"http://127.0.0.1:{port}"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(local);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await HubLocal.StartAsync();
+        HubLocalStart = watch.Elapsed;
         HubLocalClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+
+        Pair = await HostPair.StartAsync("conf", Azurite, settings, _outbox, _loggers);
     }
+
+    private static string BuildOutput(string key) =>
+        typeof(WorkerFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     public static HttpRequestMessage Request(HttpMethod method, string path, string? adminKey = null, HttpContent? content = null)
     {
