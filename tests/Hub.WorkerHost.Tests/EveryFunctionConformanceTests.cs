@@ -17,7 +17,7 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
     private const string Admin = WorkerFixture.AdminKey;
 
     /// <summary>What each host stamps or measures with its own clock.</summary>
-    private static readonly string[] Clock = ["receivedAt", "at", "firstAttemptAt", "nextAttemptAt", "retriedAt", "createdAt", "updatedAt", "previousSecretValidUntil", "latencyMs"];
+    private static readonly string[] Clock = ["receivedAt", "since", "at", "firstAttemptAt", "nextAttemptAt", "retriedAt", "createdAt", "updatedAt", "previousSecretValidUntil", "latencyMs"];
 
     private static readonly Dictionary<string, Func<HostPair, Task<Row>>> Invocations = new(StringComparer.Ordinal)
     {
@@ -95,6 +95,14 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             var scenario = await pair.ScenarioAsync();
             return await QueueAsync(pair, "DeliverWebhook", $$"""{"partnerId":"{{scenario.PartnerId}}","updateId":"{{scenario.UpdateId}}","url":"https://example.invalid/hook","attempt":1,"body":"{}","firstAttemptAt":"2026-11-19T08:00:00Z"}""", "a delivery to a webhook the partner does not have");
         },
+        ["PutCollaboration"] = async pair =>
+        {
+            var scenario = await pair.ScenarioAsync();
+            return await HttpAsync(pair, "PutCollaboration", HttpMethod.Put, $"/api/v1/collaborations/{scenario.Collaboration}", Admin, """{"description":"Gemensamt för konformansen.","form":"projekt"}""");
+        },
+        ["RemoveCollaborationMember"] = async pair =>
+            await HttpAsync(pair, "RemoveCollaborationMember", HttpMethod.Delete, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}/members/0127", Admin),
+        ["MaintainCollaborationIndex"] = pair => TimerAsync(pair, "MaintainCollaborationIndex"),
         ["SweepFanout"] = pair => TimerAsync(pair, "SweepFanout"),
         ["SweepRejections"] = pair => TimerAsync(pair, "SweepRejections"),
         ["SendMonthlyDigest"] = pair => TimerAsync(pair, "SendMonthlyDigest"),

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Mellanrum.Hub.WorkerHost.Tests;
 
 /// <summary>
-/// All 24 functions through the worker, in the order an operator, a municipality and the Functions host's triggers
+/// Every function through the worker, in the order an operator, a municipality and the Functions host's triggers
 /// would use them; each step asserts what its caller sees. The output lists every function with its result (status
 /// and media type only: bodies hold secrets).
 /// </summary>
@@ -66,6 +66,13 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         var (timeline, updates) = await HttpAsync("ListCollaborationUpdates", HttpMethod.Get, "/api/v1/collaborations/tour-samverkan/updates");
         Assert.Equal(HttpStatusCode.OK, timeline);
         Assert.Equal(updateId, updates.GetProperty("items")[0].GetProperty("id").GetString());
+
+        // The collaboration's owner names it, the admin removes the member it named; the nightly index repair runs.
+        var (renamed, collaboration) = await HttpAsync("PutCollaboration", HttpMethod.Put, "/api/v1/collaborations/tour-samverkan", source.GetProperty("key").GetString(), new { name = "Turnén", form = "projekt" });
+        Assert.Equal(HttpStatusCode.OK, renamed);
+        Assert.Equal("Turnén", collaboration.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await HttpAsync("RemoveCollaborationMember", HttpMethod.Delete, "/api/v1/collaborations/tour-samverkan/members/0136", Admin)).Status);
+        Assert.True((await TimerAsync("MaintainCollaborationIndex")).Succeeded);
 
         // The operator looks at the partner's deliveries and replays them.
         var (deliveriesStatus, deliveries) = await HttpAsync("ListDeliveries", HttpMethod.Get, "/api/v1/admin/partners/tour-partner/deliveries", Admin);
