@@ -61,7 +61,7 @@ public sealed class HubLocalProcessTests
             await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
             Assert.Contains(output, l => l.Contains("curl", StringComparison.Ordinal));
 
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+            using var client = OpenApiValidatingHandler.Client(new Uri($"http://127.0.0.1:{http}"));
             var adminKey = (await File.ReadAllTextAsync(Path.Combine(data, "admin-key"))).Trim();
             var register = new HttpRequestMessage(HttpMethod.Put, "/api/v1/admin/sources/nacka-diarium") { Content = JsonContent.Create(new { organisation = "0182", name = "Nacka diarium" }) };
             register.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
