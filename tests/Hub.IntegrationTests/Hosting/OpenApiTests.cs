@@ -8,6 +8,7 @@ using Mellanrum.Hub.Functions.Meta;
 using Mellanrum.Hub.Functions.OpenApi;
 using Mellanrum.Hub.IntegrationTests.Infrastructure;
 using Mellanrum.Hub.Local;
+using OpenApiReader = Microsoft.OpenApi.OpenApiDocument;
 
 namespace Mellanrum.Hub.IntegrationTests.Hosting;
 
@@ -37,6 +38,17 @@ public sealed partial class OpenApiTests(LocalHubFixture hub) : IClassFixture<Lo
         Assert.Equal(Served().Select(s => (s.Path, s.Method)).Order(), Operations().Select(o => (o.Path, o.Method)).Order());
         Assert.Contains("/openapi", Document["paths"]!.AsObject().Select(p => p.Key));
         Assert.DoesNotContain(Document["paths"]!.AsObject(), p => p.Key.Contains('.', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheDocument_ReadsAsOpenApi31_WithoutErrorsOrWarnings()
+    {
+        var (read, diagnostic) = OpenApiReader.Parse(OpenApiDocument.Json, "json");
+        Assert.NotNull(read);
+        Assert.Equal(Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1, diagnostic!.SpecificationVersion);
+        Assert.True(diagnostic.Errors.Count == 0, string.Join("\n", diagnostic.Errors.Select(e => $"{e.Pointer}: {e.Message}")));
+        Assert.True(diagnostic.Warnings.Count == 0, string.Join("\n", diagnostic.Warnings.Select(e => $"{e.Pointer}: {e.Message}")));
+        Assert.Equal(Operations().Count(), read.Paths.Sum(p => p.Value.Operations?.Count ?? 0));
     }
 
     [Fact]
