@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Mellanrum.Hub.Delivery;
 using Mellanrum.Hub.Delivery.Webhooks;
 using Mellanrum.Hub.Functions.Http;
 using Mellanrum.Hub.Functions.Meta;
@@ -96,6 +97,8 @@ public static class ApiDescription
         var rejections = new RejectionOptions();
         var sources = new SourceOptions();
         var waits = string.Join(", ", WebhookRetrySchedule.Waits.Select(Duration));
+        var jitter = (WebhookRetrySchedule.JitterRatio * 100).ToString(CultureInfo.InvariantCulture);
+        var flush = DeliveryLog.FlushInterval.TotalMilliseconds.ToString(CultureInfo.InvariantCulture);
         return
         [
             $"Kroppar högst {ingest.MaxBodyBytes / 1024} KiB (413) / Bodies at most {ingest.MaxBodyBytes / 1024} KiB (413).",
@@ -104,9 +107,9 @@ public static class ApiDescription
             $"Listor: limit 1-{Paging.MaxLimit} (standard {Paging.DefaultLimit}), offset högst {Query.MaxOffset} / Lists: limit 1-{Paging.MaxLimit} (default {Paging.DefaultLimit}), offset at most {Query.MaxOffset}.",
             $"Avvisningar sparas {rejections.RetentionDays} dagar, råa kroppar upp till {rejections.MaxStoredBodyBytes / 1024} KiB; en kapad kropp kan inte köras igen (409) / Rejections are kept {rejections.RetentionDays} days, raw bodies up to {rejections.MaxStoredBodyBytes / 1024} KiB; a cut body cannot be run again (409).",
             $"En bytt hemlighet godtas {sources.PreviousSecretValidity.TotalHours.ToString(CultureInfo.InvariantCulture)} timmar till / A rotated-out secret still verifies for {sources.PreviousSecretValidity.TotalHours.ToString(CultureInfo.InvariantCulture)} hours.",
-            $"Webhooks försöks igen efter {waits} (±10 %), sedan blir leveransen ett dött brev / Webhooks are retried after {waits} (±10 %), then the delivery becomes a dead letter.",
-            "Leveransloggen för köer skrivs var 200:e ms och kan förlora den sista bråkdelen av en sekund vid en krasch; det levererade står på uppdateringen / The delivery log of queue sends is written every 200 ms and may lose the last fraction of a second on a crash; what was delivered is recorded on the update.",
-            "Listor bläddras med offset: en lista som ändras under bläddring kan visa en post två gånger / Lists page by offset: a list that changes while paged may show an item twice.",
+            $"Webhooks försöks igen efter {waits} (±{jitter} %), sedan blir leveransen ett dött brev / Webhooks are retried after {waits} (±{jitter} %), then the delivery becomes a dead letter.",
+            $"Leveransloggen för köer skrivs var {flush}:e ms och kan förlora den sista bråkdelen av en sekund vid en krasch; det levererade står på uppdateringen / The delivery log of queue sends is written every {flush} ms and may lose the last fraction of a second on a crash; what was delivered is recorded on the update.",
+            "Listor bläddras med offset: en lista som ändras under bläddring kan visa en post två gånger eller hoppa över en / Lists page by offset: a list that changes while paged may show an item twice or skip one.",
             "Tidszon: tider returneras i UTC; tider utan offset i inskick läses som svensk tid / Time zone: times are returned in UTC; times without an offset in posts are read as Swedish time.",
         ];
     }

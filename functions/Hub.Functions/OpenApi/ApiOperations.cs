@@ -276,8 +276,8 @@ public static class ApiOperations
             [AdminKey],
             [
                 PartnerId,
-                new("from", ParameterLocation.Query, new("Start of the range, RFC 3339.", "Intervallets början, RFC 3339."), DateTime, "2026-03-01T00:00:00Z", Required: true),
-                new("to", ParameterLocation.Query, new("End of the range, RFC 3339, after from.", "Intervallets slut, RFC 3339, efter from."), DateTime, "2026-03-20T00:00:00Z", Required: true),
+                new("from", ParameterLocation.Query, new("Start of the range, RFC 3339.", "Intervallets början, RFC 3339."), Rfc3339, "2026-03-01T00:00:00Z", Required: true),
+                new("to", ParameterLocation.Query, new("End of the range, RFC 3339, after from.", "Intervallets slut, RFC 3339, efter from."), Rfc3339, "2026-03-20T00:00:00Z", Required: true),
             ],
             null,
             [
@@ -359,7 +359,7 @@ public static class ApiOperations
     private static ApiParameter Header(string name, string en, string sv, string example) =>
         new(name, ParameterLocation.Header, new(en, sv), () => new JsonObject { ["type"] = "string" }, example);
 
-    private static JsonObject DateTime() => new() { ["type"] = "string", ["format"] = "date-time" };
+    private static JsonObject Rfc3339() => new() { ["type"] = "string", ["format"] = "date-time" };
 
     private static ApiRequest Body<T>(T example)
         where T : notnull =>

@@ -14,43 +14,21 @@ namespace Mellanrum.Hub.IntegrationTests.Infrastructure;
 /// stricter than the document: an object may hold no property its schema does not name, so a field the code writes and
 /// the document lacks fails.
 /// </summary>
-public sealed partial class OpenApiContract
+public sealed partial class OpenApiContract(JsonObject document)
 {
     private const string ComponentPrefix = "#/components/schemas/";
 
     private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
-    private readonly List<(Regex Pattern, string Template, string Method, JsonObject Operation)> _operations = [];
-    private readonly JsonObject _definitions;
+    private readonly IReadOnlyList<(Regex Pattern, string Template, string Method, JsonObject Operation)> _operations = OperationsOf(document);
+    private readonly JsonObject _definitions = DefinitionsOf(document);
     private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
-
-    public OpenApiContract(JsonObject document)
-    {
-        Document = document;
-        ApiRoot = new Uri(document["servers"]![0]!["url"]!.GetValue<string>()).AbsolutePath.TrimEnd('/');
-        foreach (var (template, item) in document["paths"]!.AsObject())
-        {
-            var pattern = new Regex("^" + TemplateParameter().Replace(Regex.Escape(template), "[^/]+") + "$", RegexOptions.CultureInvariant);
-            foreach (var (method, operation) in item!.AsObject())
-            {
-                _operations.Add((pattern, template, method, operation!.AsObject()));
-            }
-        }
-
-        _definitions = new JsonObject();
-        foreach (var (name, schema) in document["components"]!["schemas"]!.AsObject())
-        {
-            _definitions[name] = Strict(Local(schema!.DeepClone()));
-        }
-    }
 
     /// <summary>The document the hub serves, built from the code as the hub builds it.</summary>
     public static OpenApiContract Hub { get; } = new(OpenApiDocument.Build());
 
-    public JsonObject Document { get; }
-
     /// <summary>The path every server URL ends in (<c>/api/v1</c>): the document's paths are relative to it.</summary>
-    public string ApiRoot { get; }
+    public string ApiRoot { get; } = new Uri(document["servers"]![0]!["url"]!.GetValue<string>()).AbsolutePath.TrimEnd('/');
 
     /// <summary>The documented operation of a request, if any: its path template, method and operation object.</summary>
     public (string Template, string Method, JsonObject Operation)? Find(string method, string absolutePath)
@@ -111,6 +89,17 @@ public sealed partial class OpenApiContract
 
     /// <summary>What is wrong with <paramref name="instance"/> against a schema of the document (refs to its components).</summary>
     public IReadOnlyList<string> Validate(JsonNode schema, JsonElement instance) => Errors(Build(schema, "adhoc/" + Guid.NewGuid().ToString("N")), instance);
+
+    private static List<(Regex, string, string, JsonObject)> OperationsOf(JsonObject document) =>
+        document["paths"]!.AsObject().SelectMany(path =>
+        {
+            var pattern = new Regex("^" + TemplateParameter().Replace(Regex.Escape(path.Key), "[^/]+") + "$", RegexOptions.CultureInvariant);
+            return path.Value!.AsObject().Select(m => (pattern, path.Key, m.Key, m.Value!.AsObject()));
+        }).ToList();
+
+    /// <summary>The components, as the <c>$defs</c> of every validation schema: references made local, objects strict.</summary>
+    private static JsonObject DefinitionsOf(JsonObject document) =>
+        new(document["components"]!["schemas"]!.AsObject().Select(s => KeyValuePair.Create(s.Key, Strict(Local(s.Value!.DeepClone())))));
 
     public static bool IsJson(string mediaType) =>
         mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
