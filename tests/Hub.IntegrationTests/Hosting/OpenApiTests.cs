@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -16,9 +14,10 @@ namespace Mellanrum.Hub.IntegrationTests.Hosting;
 /// The OpenAPI document the hub builds from its code: one operation per HTTP function, named for it, with a summary, a
 /// description and an example of every JSON body that validates against that body's schema; RFC 9457 problems with
 /// <c>instance</c>; https servers ending in the API root. Every answer the other integration tests get is checked
-/// against it by <see cref="OpenApiValidatingHandler"/>.
+/// against it by <see cref="OpenApiValidatingHandler"/>; <c>HttpIngestTests</c> reads it over HTTP at
+/// <c>/api/v1/openapi</c> (no hub of its own here: one more Azurite at the start of the run slows the timing-bound tests).
 /// </summary>
-public sealed partial class OpenApiTests(LocalHubFixture hub) : IClassFixture<LocalHubFixture>
+public sealed partial class OpenApiTests
 {
     private const string Alias = "GetOpenApiJson";
 
@@ -219,19 +218,13 @@ public sealed partial class OpenApiTests(LocalHubFixture hub) : IClassFixture<Lo
     }
 
     [Fact]
-    public async Task TheDocument_IsServedAtOpenapi_TheAliasServesTheSame_AndApiInfoPointsAtIt()
+    public void TheServedText_IsTheBuiltDocument_AndApiInfoPointsAtItsPath()
     {
-        using var served = await hub.Client.GetAsync("/api/v1/openapi");
-        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        Assert.Equal("application/json", served.Content.Headers.ContentType!.MediaType);
-        var text = await served.Content.ReadAsStringAsync();
-        Assert.True(JsonNode.DeepEquals(Document, JsonNode.Parse(text)), "The served document is not the one the code builds.");
-
-        using var alias = await hub.Client.GetAsync("/api/v1/openapi.json");
-        Assert.Equal(text, await alias.Content.ReadAsStringAsync());
-
-        var info = await hub.Client.GetFromJsonAsync<JsonElement>("/api/v1/api-info");
-        Assert.Equal("/api/v1/openapi", info.GetProperty("apiDocumentation").GetString());
+        Assert.True(JsonNode.DeepEquals(Document, JsonNode.Parse(OpenApiDocument.Json)), "The served text is not the document the code builds.");
+        var routes = HttpFunctions.Load().ToDictionary(f => f.Name, f => f.Route);
+        Assert.Equal("v1/openapi", routes[nameof(MetaFunctions.GetOpenApi)]);
+        Assert.Equal("v1/openapi.json", routes[Alias]);
+        Assert.Equal("/api/v1/openapi", ApiInfo.Current.ApiDocumentation);
     }
 
     private static IEnumerable<string> References(JsonNode? node) => node switch

@@ -17,11 +17,16 @@ namespace Mellanrum.Hub.IntegrationTests.Infrastructure;
 public sealed partial class OpenApiContract(JsonObject document)
 {
     private const string ComponentPrefix = "#/components/schemas/";
+    private const string Dialect = "https://json-schema.org/draft/2020-12/schema";
 
-    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    /// <summary>Where the components are registered, once, for every validation schema to refer to.</summary>
+    private static readonly Uri Components = new("https://mellanrum.test/openapi/components");
+
+    private static readonly EvaluationOptions Quick = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+    private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
     private readonly IReadOnlyList<(Regex Pattern, string Template, string Method, JsonObject Operation)> _operations = OperationsOf(document);
-    private readonly JsonObject _definitions = DefinitionsOf(document);
+    private readonly BuildOptions _build = WithComponents(document);
     private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
 
     /// <summary>The document the hub serves, built from the code as the hub builds it.</summary>
@@ -97,9 +102,19 @@ public sealed partial class OpenApiContract(JsonObject document)
             return path.Value!.AsObject().Select(m => (pattern, path.Key, m.Key, m.Value!.AsObject()));
         }).ToList();
 
-    /// <summary>The components, as the <c>$defs</c> of every validation schema: references made local, objects strict.</summary>
-    private static JsonObject DefinitionsOf(JsonObject document) =>
-        new(document["components"]!["schemas"]!.AsObject().Select(s => KeyValuePair.Create(s.Key, Strict(Local(s.Value!.DeepClone())))));
+    /// <summary>Build options whose registry holds the components (references resolved, objects strict) as one schema's <c>$defs</c>.</summary>
+    private static BuildOptions WithComponents(JsonObject document)
+    {
+        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+        var components = new JsonObject
+        {
+            ["$schema"] = Dialect,
+            ["$id"] = Components.ToString(),
+            ["$defs"] = new JsonObject(document["components"]!["schemas"]!.AsObject().Select(s => KeyValuePair.Create(s.Key, Strict(Local(s.Value!.DeepClone()))))),
+        };
+        options.SchemaRegistry.Register(JsonSchema.FromText(components.ToJsonString(), options, Components));
+        return options;
+    }
 
     public static bool IsJson(string mediaType) =>
         mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
@@ -109,20 +124,19 @@ public sealed partial class OpenApiContract(JsonObject document)
 
     private JsonSchema Build(JsonNode schema, string key)
     {
-        var root = Strict(Local(schema.DeepClone())) as JsonObject ?? new JsonObject { ["allOf"] = new JsonArray(Local(schema.DeepClone())) };
-        root["$schema"] = "https://json-schema.org/draft/2020-12/schema";
-        root["$defs"] = _definitions.DeepClone();
-        return JsonSchema.FromText(root.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }, new Uri("https://mellanrum.test/openapi/" + Uri.EscapeDataString(key)));
+        var root = (JsonObject)Strict(Local(schema.DeepClone()))!;
+        root["$schema"] = Dialect;
+        return JsonSchema.FromText(root.ToJsonString(), _build, new Uri("https://mellanrum.test/openapi/" + Uri.EscapeDataString(key)));
     }
 
     private static List<string> Errors(JsonSchema schema, JsonElement instance)
     {
-        var results = schema.Evaluate(instance, Evaluation);
-        if (results.IsValid)
+        if (schema.Evaluate(instance, Quick).IsValid)
         {
             return [];
         }
 
+        var results = schema.Evaluate(instance, Detailed);
         var details = (results.Details ?? []).Prepend(results)
             .Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value} (schema {d.EvaluationPath})"))
@@ -131,7 +145,7 @@ public sealed partial class OpenApiContract(JsonObject document)
         return details.Count > 0 ? details : ["the body does not match (no detail)"];
     }
 
-    /// <summary>The document's component references, made local to the validation schema's <c>$defs</c>.</summary>
+    /// <summary>The document's component references, made to point at the registered components.</summary>
     private static JsonNode? Local(JsonNode? node)
     {
         switch (node)
@@ -141,7 +155,7 @@ public sealed partial class OpenApiContract(JsonObject document)
                 {
                     if (key == "$ref" && value?.GetValue<string>() is { } reference && reference.StartsWith(ComponentPrefix, StringComparison.Ordinal))
                     {
-                        o[key] = "#/$defs/" + reference[ComponentPrefix.Length..];
+                        o[key] = Components + "#/$defs/" + reference[ComponentPrefix.Length..];
                     }
                     else
                     {
