@@ -110,7 +110,21 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.True((await TimerAsync("SweepRejections")).Succeeded);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetHealth", HttpMethod.Get, "/api/v1/health")).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetApiInfo", HttpMethod.Get, "/api/v1/api-info")).Status);
-        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApi", HttpMethod.Get, "/api/v1/openapi.json")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApi", HttpMethod.Get, "/api/v1/openapi")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApiJson", HttpMethod.Get, "/api/v1/openapi.json")).Status);
+
+        // Credentials: the operator rotates the source's key and the partner's secret and key, revokes the old key, reads the audit log.
+        var (keyRotated, newKey) = await HttpAsync("RotateSourceKey", HttpMethod.Post, "/api/v1/admin/sources/tour-source/keys", Admin);
+        Assert.Equal(HttpStatusCode.OK, keyRotated);
+        var oldKeyId = source.GetProperty("keys")[0].GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RevokeSourceCredential", HttpMethod.Delete, $"/api/v1/admin/sources/tour-source/keys/{oldKeyId}", Admin)).Status);
+        Assert.NotEqual(oldKeyId, newKey.GetProperty("credentialId").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RotatePartnerSecret", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/secrets", Admin)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RotatePartnerKey", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/keys", Admin)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RevokePartnerCredential", HttpMethod.Delete, $"/api/v1/admin/partners/tour-partner/keys/{partner.GetProperty("keys")[0].GetProperty("id").GetString()}", Admin)).Status);
+        var (audited, audit) = await HttpAsync("ListAudit", HttpMethod.Get, "/api/v1/admin/audit?limit=100", Admin);
+        Assert.Equal(HttpStatusCode.OK, audited);
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "source.key.revoked" && e.GetProperty("target").GetString() == "tour-source");
     }
 
     private QueueClient Queue(string name) => new(fixture.Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });

@@ -95,7 +95,7 @@ public static class ApiDescription
     {
         var ingest = new IngestOptions();
         var rejections = new RejectionOptions();
-        var sources = new SourceOptions();
+        var credentials = new CredentialOptions();
         var waits = string.Join(", ", WebhookRetrySchedule.Waits.Select(Duration));
         var jitter = (WebhookRetrySchedule.JitterRatio * 100).ToString(CultureInfo.InvariantCulture);
         var flush = DeliveryLog.FlushInterval.TotalMilliseconds.ToString(CultureInfo.InvariantCulture);
@@ -106,7 +106,7 @@ public static class ApiDescription
             $"webhook-timestamp inom {ingest.TimestampTolerance.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minuter från navets klocka / webhook-timestamp within {ingest.TimestampTolerance.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes of the hub's clock.",
             $"Listor: limit 1-{Paging.MaxLimit} (standard {Paging.DefaultLimit}), offset högst {Query.MaxOffset} / Lists: limit 1-{Paging.MaxLimit} (default {Paging.DefaultLimit}), offset at most {Query.MaxOffset}.",
             $"Avvisningar sparas {rejections.RetentionDays} dagar, råa kroppar upp till {rejections.MaxStoredBodyBytes / 1024} KiB; en kapad kropp kan inte köras igen (409) / Rejections are kept {rejections.RetentionDays} days, raw bodies up to {rejections.MaxStoredBodyBytes / 1024} KiB; a cut body cannot be run again (409).",
-            $"En bytt hemlighet godtas {sources.PreviousSecretValidity.TotalHours.ToString(CultureInfo.InvariantCulture)} timmar till / A rotated-out secret still verifies for {sources.PreviousSecretValidity.TotalHours.ToString(CultureInfo.InvariantCulture)} hours.",
+            $"En bytt hemlighet godtas {credentials.Overlap.TotalHours.ToString(CultureInfo.InvariantCulture)} timmar till / A rotated-out secret still verifies for {credentials.Overlap.TotalHours.ToString(CultureInfo.InvariantCulture)} hours.",
             $"Webhooks försöks igen efter {waits} (±{jitter} %), sedan blir leveransen ett dött brev / Webhooks are retried after {waits} (±{jitter} %), then the delivery becomes a dead letter.",
             $"Leveransloggen för köer skrivs var {flush}:e ms och kan förlora den sista bråkdelen av en sekund vid en krasch; det levererade står på uppdateringen / The delivery log of queue sends is written every {flush} ms and may lose the last fraction of a second on a crash; what was delivered is recorded on the update.",
             "Listor bläddras med offset: en lista som ändras under bläddring kan visa en post två gånger eller hoppa över en / Lists page by offset: a list that changes while paged may show an item twice or skip one.",

@@ -52,7 +52,7 @@ public sealed record ApiRequest(IReadOnlyList<ApiContent> Content, bool Required
 public sealed record ApiResponse(int Status, Bilingual Description, IReadOnlyList<ApiContent> Content, IReadOnlyList<ApiHeader> Headers)
 {
     /// <summary>
-    /// A problem answer: its example is the very body <see cref="Http.ProblemResult"/> writes for <paramref name="Example"/>
+    /// A problem answer: its example is the very body <see cref="Http.ProblemResult"/> writes for this problem
     /// at this operation's path (filled in by the builder, which knows the path).
     /// </summary>
     public Problem? Example { get; init; }

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using Mellanrum.Hub.Collaborations;
-using Mellanrum.Hub.Delivery;
 using Mellanrum.Hub.Digest;
+using Mellanrum.Hub.Functions.Audit;
+using Mellanrum.Hub.Functions.Collaborations;
 using Mellanrum.Hub.Functions.Digest;
 using Mellanrum.Hub.Functions.Http;
 using Mellanrum.Hub.Functions.Ingest;
@@ -10,8 +11,6 @@ using Mellanrum.Hub.Functions.Partners;
 using Mellanrum.Hub.Functions.Read;
 using Mellanrum.Hub.Functions.Sources;
 using Mellanrum.Hub.Ingest;
-using Mellanrum.Hub.Partners;
-using Mellanrum.Hub.Sources;
 using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Functions.OpenApi;
@@ -42,6 +41,20 @@ public static class ApiOperations
         new("offset", ParameterLocation.Query, new("How many to skip.", "Hur många som hoppas över."),
             () => new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = Query.MaxOffset, ["default"] = 0 }, "0"),
     ];
+
+    private static readonly ApiParameter[] CursorPaging =
+    [
+        new("limit", ParameterLocation.Query, new($"How many, 1 to {Foundation.Paging.MaxLimit}.", $"Hur många, 1 till {Foundation.Paging.MaxLimit}."),
+            () => new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = Foundation.Paging.MaxLimit, ["default"] = Foundation.Paging.DefaultLimit }, "20"),
+        new("cursor", ParameterLocation.Query, new("The nextCursor of the previous page (absent: the first page).", "nextCursor från föregående sida (saknas: första sidan)."),
+            () => new JsonObject { ["type"] = "string", ["maxLength"] = 512 }, ApiSamples.NextCursor),
+    ];
+
+    private static readonly ApiParameter Kind = Path("kind", "secrets (signing secrets) or keys (Bearer keys).", "secrets (signeringshemligheter) eller keys (Bearer-nycklar).", "keys");
+
+    private static readonly ApiParameter CredentialIdParameter = Path("credentialId", "The credential's id (sec_… or key_…), as answers show it.", "Uppgiftens id (sec_… eller key_…), som svaren visar det.", "key_81a9c3f0b7e2");
+
+    private static readonly Problem BadCursor = Problem.BadRequest("Invalid paging parameters.", [new InvalidParameter("offset", "This list is paged by cursor: send the nextCursor of the previous page as cursor.")]);
 
     private static readonly Problem BadPaging = Problem.BadRequest("Invalid paging parameters.", [new InvalidParameter("limit", $"Must be a whole number from 1 to {Foundation.Paging.MaxLimit}.", "0")]);
     private static readonly Problem AdminOnly = Problem.Unauthorized("Authentication failed: send the admin key as Authorization: Bearer.");
@@ -78,8 +91,8 @@ public static class ApiOperations
             "ingest",
             new("Post a collaboration update", "Skicka en samverkansuppdatering"),
             new(
-                "A municipal system posts one update about a collaboration. Authenticate with Standard Webhooks headers (webhook-id, webhook-timestamp within 5 minutes, webhook-signature with the source's whsec_ secret) or the source's Bearer key. The body is the canonical update, the source's own JSON read through its mapping profile, or a CloudEvent (structured, or binary with ce-* headers). The idempotency key is the first of externalId, the CloudEvent id, webhook-id and Idempotency-Key: a repeat answers 200 with the first update's id. A 2xx is only answered once the update is stored; it then reaches every partner it routes to. Anything refused after authentication is kept as a rejection.",
-                "Ett kommunalt system skickar en uppdatering om en samverkan. Autentisera med Standard Webhooks-huvuden (webhook-id, webhook-timestamp inom 5 minuter, webhook-signature med källsystemets hemlighet whsec_) eller källsystemets Bearer-nyckel. Kroppen är den kanoniska uppdateringen, källsystemets egen JSON läst genom dess mappningsprofil, eller en CloudEvent (strukturerad, eller binär med ce-*-huvuden). Idempotensnyckeln är den första av externalId, CloudEventens id, webhook-id och Idempotency-Key: en upprepning svarar 200 med den första uppdateringens id. Ett 2xx-svar ges först när uppdateringen är lagrad; den når sedan varje mottagare den ska till. Det som avvisas efter autentisering sparas som en avvisning."),
+                "A municipal system posts one update about a collaboration. Authenticate with Standard Webhooks headers (webhook-id, webhook-timestamp within 5 minutes, webhook-signature with the source's whsec_ secret) or the source's Bearer key. The body is the canonical update, the source's own JSON read through its mapping profile, or a CloudEvent (structured, or binary with ce-* headers). The idempotency key is the first of externalId, the CloudEvent id, webhook-id and Idempotency-Key (for a signed request only what was signed counts: externalId, else webhook-id): a repeat answers 200 with the first update's id. Only a source whose organisation is a member may post to an existing collaboration; the first update to an unknown id creates it. A 2xx is only answered once the update is stored; it then reaches every partner it routes to. Anything refused after authentication is kept as a rejection.",
+                "Ett kommunalt system skickar en uppdatering om en samverkan. Autentisera med Standard Webhooks-huvuden (webhook-id, webhook-timestamp inom 5 minuter, webhook-signature med källsystemets hemlighet whsec_) eller källsystemets Bearer-nyckel. Kroppen är den kanoniska uppdateringen, källsystemets egen JSON läst genom dess mappningsprofil, eller en CloudEvent (strukturerad, eller binär med ce-*-huvuden). Idempotensnyckeln är den första av externalId, CloudEventens id, webhook-id och Idempotency-Key (för en signerad begäran räknas bara det som signerats: externalId, annars webhook-id): en upprepning svarar 200 med den första uppdateringens id. Bara ett källsystem vars organisation är medlem får skicka till en befintlig samverkan; den första uppdateringen till ett okänt id skapar den. Ett 2xx-svar ges först när uppdateringen är lagrad; den når sedan varje mottagare den ska till. Det som avvisas efter autentisering sparas som en avvisning."),
             [StandardWebhooks, SourceKey],
             [
                 SourceId,
@@ -108,6 +121,7 @@ public static class ApiOperations
                 Answer(200, "A repeat of an idempotency key: the first update's id, nothing stored again.", "En upprepad idempotensnyckel: den första uppdateringens id, inget lagras igen.", ApiSamples.Duplicate) with { Links = [ReadTheUpdate] },
                 Refusal(Problem.BadRequest("The body is not valid UTF-8 JSON."), "The body is not JSON, or not of a readable shape.", "Kroppen är inte JSON, eller inte läsbar."),
                 Refusal(Problem.Unauthorized(), "No valid signature or key for this source (an unknown source answers the same).", "Ingen giltig signatur eller nyckel för källsystemet (ett okänt källsystem får samma svar)."),
+                Refusal(Problem.Forbidden("Only a source whose organisation is a member of this collaboration may speak for it.", [new InvalidParameter("collaboration", "The sender's organisation is not a member of this collaboration.", CollaborationId.Example)]), "The sender's organisation is not a member of the collaboration (kept as a rejection).", "Avsändarens organisation är inte medlem i samverkan (sparas som avvisning)."),
                 Refusal(Problem.TooLarge(new IngestOptions().MaxBodyBytes), "The body is larger than the limit; reading stops there.", "Kroppen är större än gränsen; läsningen avbryts där."),
                 Refusal(Problem.UnsupportedMediaType("text/plain"), "Not a content type the hub reads.", "En innehållstyp som navet inte läser."),
                 Refusal(Problem.Invalid([new InvalidParameter("occurredAt", "Must be an RFC 3339 time, a local date and time, or a date.", "igår"), new InvalidParameter("kind", "Required: one of collaboration-started, status-report, decision, ….")]), "Validation failed: invalid-parameters names every failing field at once.", "Valideringen misslyckades: invalid-parameters räknar upp varje felaktigt fält på en gång."),
@@ -117,7 +131,7 @@ public static class ApiOperations
             nameof(ReadFunctions.GetUpdate),
             "read",
             new("Read one update", "Läs en uppdatering"),
-            new("The normalised update, as stored and sent on. Open to anyone.", "Den normaliserade uppdateringen, som den lagrats och skickats vidare. Öppen för alla."),
+            new("The normalised update, as stored and sent on. Open to anyone, except an update of a collaboration marked not public (404 without a member's source key or the admin key).", "Den normaliserade uppdateringen, som den lagrats och skickats vidare. Öppen för alla, utom en uppdatering i en samverkan som inte är publik (404 utan en medlems källsystemsnyckel eller administratörsnyckeln)."),
             [],
             [Path("id", "The update's id (from the Location of its post).", "Uppdateringens id (från Location i svaret på dess post).", ApiSamples.UpdateId)],
             null,
@@ -136,23 +150,30 @@ public static class ApiOperations
             nameof(ReadFunctions.ListCollaborations),
             "read",
             new("List collaborations", "Lista samverkningar"),
-            new("Collaborations, newest activity first, optionally of one area or with one participant. Open to anyone.", "Samverkningar, senast aktiva först, valfritt inom ett område eller med en deltagare. Öppen för alla."),
+            new(
+                "Collaborations, newest activity first, filtered by area, member, county, form, status and words of the name and description, paged by cursor over a snapshot: send nextCursor back as cursor; a collaboration that gains activity while someone pages may appear again at the top of a new listing and is never skipped. Open to anyone; collaborations marked not public only for their members' sources and the admin.",
+                "Samverkningar, senast aktiva först, filtrerade på område, medlem, län, form, status och ord i namn och beskrivning, sidindelade med markör över en ögonblicksbild: skicka tillbaka nextCursor som cursor; en samverkan som blir aktiv medan någon bläddrar kan dyka upp igen överst i en ny lista och hoppas aldrig över. Öppen för alla; samverkningar som inte är publika bara för medlemmarnas källsystem och administratören."),
             [],
             [
                 new("area", ParameterLocation.Query, new("Only this area.", "Bara detta område."), () => new JsonObject { ["type"] = "string", ["enum"] = Strings(Vocabulary.Areas) }, "digitalisering"),
-                new("participant", ParameterLocation.Query, new("Only with this participant: kommunkod, municipality name or organisationsnummer.", "Bara med denna deltagare: kommunkod, kommunnamn eller organisationsnummer."), () => new JsonObject { ["type"] = "string" }, "0136"),
-                .. Paging,
+                new("member", ParameterLocation.Query, new("Only with this member: kommunkod, municipality name or organisationsnummer (participant is an alias).", "Bara med denna medlem: kommunkod, kommunnamn eller organisationsnummer (participant är ett alias)."), () => new JsonObject { ["type"] = "string" }, "0136"),
+                new("participant", ParameterLocation.Query, new("The earlier name of member.", "Det tidigare namnet på member."), () => new JsonObject { ["type"] = "string", ["deprecated"] = true }, "0136"),
+                new("county", ParameterLocation.Query, new("Only with a member in this county (two digits).", "Bara med en medlem i detta län (två siffror)."), () => new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]{2}$" }, "01"),
+                new("form", ParameterLocation.Query, new("Only of this form.", "Bara av denna form."), () => new JsonObject { ["type"] = "string", ["enum"] = Strings(Collaboration.Forms) }, "avtalssamverkan"),
+                new("status", ParameterLocation.Query, new("Only with this status.", "Bara med denna status."), () => new JsonObject { ["type"] = "string", ["enum"] = Strings(Vocabulary.Statuses) }, "active"),
+                new("q", ParameterLocation.Query, new("Words of the name or description (each must start a word).", "Ord i namnet eller beskrivningen (vart och ett måste inleda ett ord)."), () => new JsonObject { ["type"] = "string", ["maxLength"] = 200 }, "e-arkiv"),
+                .. CursorPaging,
             ],
             null,
             [
-                Answer(200, "A page of collaborations; total counts every match.", "En sida samverkningar; total räknar alla träffar.", ApiSamples.Collaborations),
-                Refusal(Problem.BadRequest("Invalid query parameters.", [new InvalidParameter("participant", "Not a known kommunkod, municipality name or valid organisationsnummer.", "Atlantis")]), "A parameter is not valid; invalid-parameters names each.", "En parameter är ogiltig; invalid-parameters namnger var och en."),
+                Answer(200, "A page of collaborations, and the cursor of the next page.", "En sida samverkningar, och markören för nästa sida.", ApiSamples.Collaborations),
+                Refusal(Problem.BadRequest("Invalid query parameters.", [new InvalidParameter("member", "Not a known kommunkod, municipality name or valid organisationsnummer.", "Atlantis")]), "A parameter is not valid; invalid-parameters names each.", "En parameter är ogiltig; invalid-parameters namnger var och en."),
             ]),
         new(
             nameof(ReadFunctions.GetCollaboration),
             "read",
             new("Read one collaboration", "Läs en samverkan"),
-            new("A collaboration: its title, area, status, participants, first and latest activity and how many updates it has. Open to anyone.", "En samverkan: titel, område, status, deltagare, första och senaste aktivitet och hur många uppdateringar den har. Öppen för alla."),
+            new("A collaboration: its name, description, form, area, status, owner and members (each with the date it joined), first and latest activity and how many updates it has. Open to anyone; one marked not public only for its members' sources and the admin (404 otherwise).", "En samverkan: namn, beskrivning, form, område, status, ägare och medlemmar (var och en med datum då den gick med), första och senaste aktivitet och hur många uppdateringar den har. Öppen för alla; en som inte är publik bara för medlemmarnas källsystem och administratören (annars 404)."),
             [],
             [CollaborationId],
             null,
@@ -167,13 +188,13 @@ public static class ApiOperations
             nameof(ReadFunctions.ListCollaborationUpdates),
             "read",
             new("List a collaboration's updates", "Lista en samverkans uppdateringar"),
-            new("A collaboration's updates, newest first (by when they occurred). Open to anyone.", "En samverkans uppdateringar, nyast först (efter när de hände). Öppen för alla."),
+            new("A collaboration's updates, newest first (by when they occurred), paged by cursor. Open to anyone, as its collaboration is.", "En samverkans uppdateringar, nyast först (efter när de hände), sidindelade med markör. Öppen för alla, som dess samverkan är."),
             [],
-            [CollaborationId, .. Paging],
+            [CollaborationId, .. CursorPaging],
             null,
             [
-                Answer(200, "A page of updates.", "En sida uppdateringar.", ApiSamples.Timeline),
-                Refusal(BadPaging, "limit or offset is not valid.", "limit eller offset är ogiltig."),
+                Answer(200, "A page of updates, and the cursor of the next page.", "En sida uppdateringar, och markören för nästa sida.", ApiSamples.Timeline),
+                Refusal(BadCursor, "limit or cursor is not valid (offset is not used: this list pages by cursor).", "limit eller cursor är ogiltig (offset används inte: listan bläddras med markör)."),
                 Refusal(Problem.NotFound("No collaboration with that id."), "No collaboration with that id.", "Ingen samverkan med det id:t."),
             ]),
         new(
@@ -228,7 +249,7 @@ public static class ApiOperations
             nameof(SourceFunctions.RotateSourceSecret),
             "administration",
             new("Rotate a source's webhook secret", "Byt ett källsystems webhook-hemlighet"),
-            new("Makes a new webhook secret, shown this once; the previous one still verifies for 24 hours, so the source can switch without losing a post. Admin key.", "Skapar en ny webhook-hemlighet, som visas denna enda gång; den förra godtas i 24 timmar till, så att källsystemet kan byta utan att en post går förlorad. Administratörsnyckeln."),
+            new("Makes a new signing secret, shown this once as secret; the previous one still verifies for the overlap (Hub:Credentials:Overlap, 24 hours by default), so the source can switch without losing a post. Admin key.", "Skapar en ny signeringshemlighet, som visas denna enda gång som secret; den förra godtas under överlappet (Hub:Credentials:Overlap, 24 timmar som standard), så att källsystemet kan byta utan att en post går förlorad. Administratörsnyckeln."),
             [AdminKey],
             [SourceId],
             null,
@@ -315,6 +336,123 @@ public static class ApiOperations
             [
                 Answer(202, "The run's counts.", "Körningens antal.", ApiSamples.DigestSent),
                 Refusal(Problem.BadRequest("Invalid month.", [DigestMonth.Invalid("2026-13")]), "Not a month yyyy-MM.", "Inte en månad åååå-MM."),
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+            ]),
+        new(
+            nameof(SourceFunctions.RotateSourceKey),
+            "administration",
+            new("Rotate a source's Bearer key", "Byt ett källsystems Bearer-nyckel"),
+            new("Makes a new Bearer key, shown this once as key; the previous one still works for the overlap. Admin key.", "Skapar en ny Bearer-nyckel, som visas denna enda gång som key; den förra fungerar under överlappet. Administratörsnyckeln."),
+            [AdminKey],
+            [SourceId],
+            null,
+            [
+                Answer(200, "The new key, shown once.", "Den nya nyckeln, visas en gång.", ApiSamples.KeyRotation),
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such source."), "No such source.", "Inget sådant källsystem."),
+            ]),
+        new(
+            nameof(SourceFunctions.RevokeSourceCredential),
+            "administration",
+            new("Revoke a source's secret or key", "Återkalla ett källsystems hemlighet eller nyckel"),
+            new("Ends one of the source's signing secrets (kind secrets) or Bearer keys (kind keys) at once, named by its credential id. Admin key.", "Avslutar en av källsystemets signeringshemligheter (kind secrets) eller Bearer-nycklar (kind keys) direkt, angiven med sitt id. Administratörsnyckeln."),
+            [AdminKey],
+            [SourceId, Kind, CredentialIdParameter],
+            null,
+            [
+                Answer(200, "The source, with the credentials still valid.", "Källsystemet, med de uppgifter som fortfarande gäller.", ApiSamples.SourceRevoked),
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such source, or no such valid credential of it."), "No such source, or no such valid credential of it.", "Inget sådant källsystem, eller ingen sådan giltig uppgift."),
+            ]),
+        new(
+            nameof(PartnerFunctions.RotatePartnerSecret),
+            "administration",
+            new("Rotate a partner's webhook signing secret", "Byt en mottagares webhook-hemlighet"),
+            new("Makes a new signing secret, shown this once as secret; during the overlap every webhook carries two signatures in webhook-signature (new and previous), as Standard Webhooks allows. Admin key.", "Skapar en ny signeringshemlighet, som visas denna enda gång som secret; under överlappet bär varje webhook två signaturer i webhook-signature (ny och förra), som Standard Webhooks tillåter. Administratörsnyckeln."),
+            [AdminKey],
+            [PartnerId],
+            null,
+            [
+                Answer(200, "The new secret, shown once.", "Den nya hemligheten, visas en gång.", ApiSamples.PartnerSecretRotation),
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such partner."), "No such partner.", "Ingen sådan mottagare."),
+            ]),
+        new(
+            nameof(PartnerFunctions.RotatePartnerKey),
+            "administration",
+            new("Rotate a partner's Bearer key", "Byt en mottagares Bearer-nyckel"),
+            new("Makes a new Bearer key, shown this once as key; the previous one still works for the overlap. Admin key.", "Skapar en ny Bearer-nyckel, som visas denna enda gång som key; den förra fungerar under överlappet. Administratörsnyckeln."),
+            [AdminKey],
+            [PartnerId],
+            null,
+            [
+                Answer(200, "The new key, shown once.", "Den nya nyckeln, visas en gång.", ApiSamples.PartnerKeyRotation),
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such partner."), "No such partner.", "Ingen sådan mottagare."),
+            ]),
+        new(
+            nameof(PartnerFunctions.RevokePartnerCredential),
+            "administration",
+            new("Revoke a partner's secret or key", "Återkalla en mottagares hemlighet eller nyckel"),
+            new("Ends one of the partner's signing secrets (kind secrets) or Bearer keys (kind keys) at once, named by its credential id. Admin key.", "Avslutar en av mottagarens signeringshemligheter (kind secrets) eller Bearer-nycklar (kind keys) direkt, angiven med sitt id. Administratörsnyckeln."),
+            [AdminKey],
+            [PartnerId, Kind, CredentialIdParameter],
+            null,
+            [
+                Answer(200, "The partner, with the credentials still valid.", "Mottagaren, med de uppgifter som fortfarande gäller.", ApiSamples.PartnerUpdated),
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such partner, or no such valid credential of it."), "No such partner, or no such valid credential of it.", "Ingen sådan mottagare, eller ingen sådan giltig uppgift."),
+            ]),
+        new(
+            nameof(CollaborationFunctions.PutCollaboration),
+            "collaborations",
+            new("Create or change a collaboration", "Skapa eller ändra en samverkan"),
+            new(
+                "Sets the fields given (absent fields stay as they are): name, description, form, status, area for any member's source or the admin; public and owner (a hand-over to another member) for the owner's source or the admin. Creates the collaboration when the id is unknown: a source's organisation owns it; the admin names the owner.",
+                "Sätter de fält som ges (fält som saknas lämnas): name, description, form, status, area för en medlems källsystem eller administratören; public och owner (överlämning till en annan medlem) för ägarens källsystem eller administratören. Skapar samverkan när id:t är okänt: källsystemets organisation äger den; administratören anger ägaren."),
+            [SourceKey, AdminKey],
+            [CollaborationId],
+            Body(ApiSamples.CollaborationChange),
+            [
+                Answer(201, "Created.", "Skapad.", ApiSamples.Collaboration),
+                Answer(200, "Changed.", "Ändrad.", ApiSamples.Collaboration),
+                Refusal(Problem.BadRequest("The body is not valid JSON of the expected shape (at $.public)."), "The body is not JSON of the expected shape.", "Kroppen är inte JSON av väntad form."),
+                Refusal(Problem.Unauthorized("Authentication failed: send a member's source key or the admin key as Authorization: Bearer."), "Neither a source key nor the admin key.", "Varken en källsystemsnyckel eller administratörsnyckeln."),
+                Refusal(Problem.Forbidden("Only a source whose organisation is a member of this collaboration may speak for it.", [new InvalidParameter("collaboration", "The sender's organisation is not a member of this collaboration.", CollaborationId.Example)]), "Not a member's source, or a field only the owner changes (public, owner).", "Inte en medlems källsystem, eller ett fält som bara ägaren ändrar (public, owner)."),
+                Refusal(Problem.TooLarge(JsonBody.MaxBytes), "The body is larger than 256 KiB.", "Kroppen är större än 256 KiB."),
+                Refusal(Problem.UnsupportedMediaType("text/plain"), "Not application/json.", "Inte application/json."),
+                Refusal(Problem.Invalid([new InvalidParameter("form", "Must be one of: " + string.Join(", ", Collaboration.Forms) + ".", "klubb")]), "Validation failed: invalid-parameters names every failing field at once.", "Valideringen misslyckades: invalid-parameters räknar upp varje felaktigt fält på en gång."),
+            ]),
+        new(
+            nameof(CollaborationFunctions.RemoveCollaborationMember),
+            "collaborations",
+            new("Remove a member", "Ta bort en medlem"),
+            new("A member leaves by its own source's key; the admin removes any member. The owner hands the collaboration over first.", "En medlem lämnar med sitt eget källsystems nyckel; administratören tar bort vilken medlem som helst. Ägaren lämnar först över samverkan."),
+            [SourceKey, AdminKey],
+            [CollaborationId, Path("organisation", "The member: kommunkod or organisationsnummer.", "Medlemmen: kommunkod eller organisationsnummer.", "0136")],
+            null,
+            [
+                new(204, new("Removed.", "Borttagen."), [], []),
+                Refusal(Problem.Unauthorized("Authentication failed: send that organisation's source key or the admin key as Authorization: Bearer."), "Neither a source key nor the admin key.", "Varken en källsystemsnyckel eller administratörsnyckeln."),
+                Refusal(Problem.Forbidden("A member leaves by its own source's key; the admin may remove any member.", [new InvalidParameter("organisation", "Not the caller's organisation.", "0136")]), "Not that organisation's source.", "Inte den organisationens källsystem."),
+                Refusal(Problem.NotFound("That organisation is not a member of this collaboration."), "No such collaboration, or not a member.", "Ingen sådan samverkan, eller inte medlem."),
+                Refusal(Problem.Conflict("The owner cannot leave: hand the collaboration over to another member first (PUT with owner)."), "The owner hands over first.", "Ägaren lämnar först över."),
+            ]),
+        new(
+            nameof(AuditFunctions.ListAudit),
+            "administration",
+            new("Read the audit log", "Läs granskningsloggen"),
+            new("Every administrative act (sources and partners registered or changed, credentials rotated or revoked, replays, digests sent, collaborations changed, members removed): who by key id, never the key, what and when; newest first, paged by cursor. Admin key.", "Varje administrativ handling (källsystem och mottagare registrerade eller ändrade, uppgifter bytta eller återkallade, omsändningar, sammanställningar skickade, samverkningar ändrade, medlemmar borttagna): vem med nyckelns id, aldrig nyckeln, vad och när; nyast först, sidindelad med markör. Administratörsnyckeln."),
+            [AdminKey],
+            [
+                new("from", ParameterLocation.Query, new("Start of the range, RFC 3339 (30 days ago when absent).", "Intervallets början, RFC 3339 (för 30 dagar sedan när den saknas)."), Rfc3339, "2026-03-01T00:00:00Z"),
+                new("to", ParameterLocation.Query, new("End of the range, RFC 3339 (now when absent).", "Intervallets slut, RFC 3339 (nu när den saknas)."), Rfc3339, "2026-04-01T00:00:00Z"),
+                .. CursorPaging,
+            ],
+            null,
+            [
+                Answer(200, "A page of the audit log, and the cursor of the next page.", "En sida av granskningsloggen, och markören för nästa sida.", ApiSamples.Audit),
+                Refusal(Problem.BadRequest("Invalid audit query.", [new InvalidParameter("to", "Must be after 'from'.")]), "from, to, limit or cursor is not valid.", "from, to, limit eller cursor är ogiltig."),
                 Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
             ]),
         new(

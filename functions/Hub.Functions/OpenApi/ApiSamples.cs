@@ -76,21 +76,44 @@ public static class ApiSamples
         [Link],
         Posted.Tags);
 
+    private static readonly DateTimeOffset Started = new(2026, 1, 15, 9, 30, 0, TimeSpan.Zero);
+
     public static readonly Collaboration Collaboration = new(
         CollaborationId,
         "Gemensamt e-arkiv Södertörn",
+        "Södertörnskommunerna upphandlar och driver ett gemensamt e-arkiv.",
+        "avtalssamverkan",
         "digitalisering",
         "active",
-        ["0127", "0136", "0138", "0182"],
-        new DateTimeOffset(2026, 1, 15, 9, 30, 0, TimeSpan.Zero),
+        "0182",
+        [new Member("0127", Started), new Member("0136", Started), new Member("0138", ReceivedAt), new Member("0182", Started)],
+        true,
+        Started,
+        Started,
         OccurredAt,
         3);
+
+    public static readonly CollaborationSummary CollaborationSummary = new(
+        Collaboration.Id,
+        Collaboration.Name,
+        Collaboration.Description,
+        Collaboration.Form,
+        Collaboration.Area,
+        Collaboration.Status,
+        Collaboration.Public,
+        Collaboration.Organisations,
+        ["01"],
+        Collaboration.LastActivity);
+
+    public const string NextCursor = "eyJTbmFwc2hvdCI6MTc3MzkwNzIwMDAwMCwiQWZ0ZXIiOiIwNjM4Nzc4In0";
+
+    public static readonly CollaborationChange CollaborationChange = new(Name: "Gemensamt e-arkiv Södertörn", Form: "avtalssamverkan", Description: Collaboration.Description);
 
     public static readonly IngestAnswer Accepted = new(UpdateId, "accepted", null);
     public static readonly IngestAnswer Duplicate = new(UpdateId, "accepted", true);
 
-    public static readonly Page<Collaboration> Collaborations = new([Collaboration], Paging.DefaultLimit, 0, 1);
-    public static readonly Page<NormalisedUpdate> Timeline = new([Update], Paging.DefaultLimit, 0);
+    public static readonly CursorPage<CollaborationSummary> Collaborations = new([CollaborationSummary], Paging.DefaultLimit, NextCursor);
+    public static readonly CursorPage<NormalisedUpdate> Timeline = new([Update], Paging.DefaultLimit, null);
 
     /// <summary>A post that failed, was retried after its source's profile was fixed, and failed again.</summary>
     public static readonly Rejection Rejection = new(
@@ -113,10 +136,26 @@ public static class ApiSamples
 
     public static readonly SourceRegistration SourceRegistration = new("0182", "Nacka diarium", Source.CanonicalFormat, null, false);
 
-    public static readonly SourceRegistrationResult SourceRegistered = new(SourceId, "0182", "Nacka diarium", Source.CanonicalFormat, false, WebhookSecret, SourceKey);
-    public static readonly SourceRegistrationResult SourceUpdated = SourceRegistered with { Secret = null, Key = null };
+    private static readonly DateTimeOffset Registered = new(2026, 1, 12, 8, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Rotated = new(2026, 3, 19, 10, 15, 0, TimeSpan.Zero);
 
-    public static readonly SecretRotation SecretRotation = new(SourceId, RotatedSecret, new DateTimeOffset(2026, 3, 20, 10, 15, 0, TimeSpan.Zero));
+    private static readonly CredentialView[] OneSecret = [new("sec_5c1f0a9e22d4", Registered, null)];
+    private static readonly CredentialView[] OneKey = [new("key_81a9c3f0b7e2", Registered, null)];
+
+    /// <summary>A secret rotated out: it still verifies until validUntil.</summary>
+    public static readonly CredentialView RotatedOut = new("sec_5c1f0a9e22d4", Registered, Rotated.AddHours(24));
+
+    public static readonly SourceRegistrationResult SourceRegistered = new(SourceId, "0182", "Nacka diarium", Source.CanonicalFormat, false, OneSecret, OneKey, WebhookSecret, SourceKey);
+    public static readonly SourceRegistrationResult SourceUpdated = SourceRegistered with { Secret = null, Key = null };
+    public static readonly SourceRegistrationResult SourceRevoked = SourceUpdated with { Keys = [new("key_2d7e55a1c09b", Rotated, null)] };
+
+    public static readonly IssuedCredential SecretRotation = new(SourceId, "sec_77b0e3a4f912", RotatedSecret, null, Rotated.AddHours(24));
+    public static readonly IssuedCredential KeyRotation = new(SourceId, "key_2d7e55a1c09b", null, SourceKey, Rotated.AddHours(24));
+    public static readonly IssuedCredential PartnerSecretRotation = SecretRotation with { Id = PartnerId, CredentialId = "sec_0ae4c61d5b38" };
+    public static readonly IssuedCredential PartnerKeyRotation = KeyRotation with { Id = PartnerId, CredentialId = "key_c48f12e9a0d7", Key = PartnerKey };
+
+    public static readonly AuditEntry AuditEntry = new(Ids.Deterministic("audit", "1"), Rotated, "admin:3f9a0c12de45", "source.secret.rotated", SourceId, "sec_77b0e3a4f912");
+    public static readonly CursorPage<AuditEntry> Audit = new([AuditEntry], Paging.DefaultLimit, null);
 
     private static readonly PartnerChannel[] Channels =
     [
@@ -130,8 +169,8 @@ public static class ApiSamples
 
     public static readonly PartnerRegistration PartnerRegistration = new("0136", Channels, Filters, false, DigestRecipients);
 
-    public static readonly PartnerView PartnerRegistered = new(PartnerId, "0136", Channels, Filters, false, DigestRecipients, [], WebhookSecret, PartnerKey);
-    public static readonly PartnerView PartnerUpdated = PartnerRegistered with { WebhookSecret = null, Key = null };
+    public static readonly PartnerView PartnerRegistered = new(PartnerId, "0136", Channels, Filters, false, DigestRecipients, [], OneSecret, OneKey, WebhookSecret, PartnerKey);
+    public static readonly PartnerView PartnerUpdated = PartnerRegistered with { Secret = null, Key = null };
 
     public static readonly DeliveryAttempt Delivered = new(PartnerId, UpdateId, PartnerChannel.Webhook, 1, DeliveryLog.Delivered, 200, 182.5, null, ReceivedAt.AddSeconds(2));
     public static readonly DeliveryAttempt Queued = new(PartnerId, UpdateId, PartnerChannel.Queue, 1, "queued", null, 0, null, ReceivedAt.AddSeconds(1));
@@ -153,8 +192,8 @@ public static class ApiSamples
 
     private static readonly Dictionary<Type, object> ByType = new object[]
     {
-        Posted, Update, Collaboration, Accepted, Collaborations, Timeline, Rejection, Rejections, SourceRegistration, SourceRegistered,
-        SecretRotation, PartnerRegistration, PartnerRegistered, Delivered, DeadLetter, Deliveries, Replay, DigestSent, ApiInfo.Current, Healthy, Link,
+        Posted, Update, Collaboration, CollaborationSummary, CollaborationChange, Accepted, Collaborations, Timeline, Rejection, Rejections, SourceRegistration, SourceRegistered,
+        SecretRotation, AuditEntry, Audit, Collaboration.Members[0], RotatedOut, PartnerRegistration, PartnerRegistered, Delivered, DeadLetter, Deliveries, Replay, DigestSent, ApiInfo.Current, Healthy, Link,
     }.ToDictionary(o => o.GetType());
 
     /// <summary>The sample of a record, where there is one.</summary>

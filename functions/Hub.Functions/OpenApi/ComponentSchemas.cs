@@ -95,12 +95,15 @@ public sealed class ComponentSchemas
             return reference;
         }
 
-        if (context.PropertyInfo?.CustomConverter is { } converter && node is not JsonObject)
+        if (typeInfo.Type == typeof(DateTimeOffset) || typeInfo.Type == typeof(DateTimeOffset?))
+        {
+            // Every time goes through the hub's UtcDateTimeOffsetConverter (HubJson), which the exporter cannot see into.
+            node = new JsonObject { ["type"] = "string", ["format"] = "date-time" };
+        }
+        else if (context.PropertyInfo?.CustomConverter is { } converter && node is not JsonObject)
         {
             // A converter's output is opaque to the exporter: say what each of the hub's converters writes.
-            node = converter is UtcDateTimeOffsetConverter
-                ? new JsonObject { ["type"] = "string", ["format"] = "date-time" }
-                : throw new InvalidOperationException($"{context.PropertyInfo.DeclaringType.Name}.{context.PropertyInfo.Name} is written by {converter.GetType().Name}, which ComponentSchemas does not describe.");
+            throw new InvalidOperationException($"{context.PropertyInfo.DeclaringType.Name}.{context.PropertyInfo.Name} is written by {converter.GetType().Name}, which ComponentSchemas does not describe.");
         }
 
         if (node is not JsonObject schema)

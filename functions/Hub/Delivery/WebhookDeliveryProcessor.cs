@@ -31,7 +31,7 @@ public sealed class WebhookDeliveryProcessor(
 
         var partner = await partners.GetAsync(message.PartnerId, cancellationToken);
         var now = time.GetUtcNow();
-        if (partner?.ProtectedWebhookSecret is null || !partner.Channels.Any(c => c.Type == PartnerChannel.Webhook && c.Url == message.Url))
+        if (partner is null || !partner.Channels.Any(c => c.Type == PartnerChannel.Webhook && c.Url == message.Url))
         {
             logger.LogWarning("Dropped a webhook delivery of {UpdateId}: partner {PartnerId} no longer has that endpoint", message.UpdateId, message.PartnerId);
             return;
@@ -43,8 +43,8 @@ public sealed class WebhookDeliveryProcessor(
             return;
         }
 
-        var secret = protector.Unprotect(partner.ProtectedWebhookSecret);
-        var result = await sender.SendAsync(new WebhookDelivery(partner.Id, message.UpdateId, message.Url, secret, Encoding.UTF8.GetBytes(message.Body)), cancellationToken);
+        var secrets = partner.SigningSecrets(now).Select(s => protector.Unprotect(s.Stored)).ToArray();
+        var result = await sender.SendAsync(new WebhookDelivery(partner.Id, message.UpdateId, message.Url, secrets, Encoding.UTF8.GetBytes(message.Body)), cancellationToken);
         var decision = schedule.Decide(message.Attempt, result);
         var status = decision.Step switch
         {

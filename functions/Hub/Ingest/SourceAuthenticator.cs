@@ -34,7 +34,7 @@ public sealed class SourceAuthenticator(
         if (credentials.WebhookSignature is not null)
         {
             var now = time.GetUtcNow();
-            var secrets = source.ValidSecrets(now).Select(s => Credentials.SecretBytes(protector.Unprotect(s.Protected)));
+            var secrets = source.ValidSecrets(now).Select(s => Credentials.SecretBytes(protector.Unprotect(s.Stored)));
             var failure = SignatureVerifier.Verify(
                 credentials.WebhookId, credentials.WebhookTimestamp, credentials.WebhookSignature, body.Span, secrets, now, options.Value.TimestampTolerance);
             if (failure == SignatureFailure.None)
@@ -46,7 +46,7 @@ public sealed class SourceAuthenticator(
             return null;
         }
 
-        if (credentials.BearerKey is { } key && Credentials.KeyMatches(key, source.KeyHash))
+        if (credentials.BearerKey is { } key && source.KeyFor(key, time.GetUtcNow()) is not null)
         {
             return source;
         }

@@ -13,7 +13,7 @@ public static class SourcesServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSources(this IServiceCollection services)
     {
-        services.AddValidatedOptions<SourceOptions>(SourceOptions.Section);
+        services.AddCredentialOptions();
         services.AddValidatedOptions<RejectionOptions>(RejectionOptions.Section);
         services.AddDataProtection().SetApplicationName("mellanrum-hub");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
