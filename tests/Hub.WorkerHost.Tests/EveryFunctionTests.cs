@@ -44,7 +44,7 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.Created, partnerStatus);
 
         // The source posts an update; the host hands the fan-out message to the worker; the partner's queue gets it.
-        var update = new { externalId = "TOUR-1", collaboration = "tour-samverkan", kind = "decision", title = "Tour", status = "active", area = "digitalisering", participants = new[] { "0136" }, occurredAt = "2026-11-19T09:00:00+01:00" };
+        var update = new { externalId = "TOUR-1", collaboration = "tour-samverkan", kind = "decision", title = "Tour", status = "active", area = "digitalisering", participants = new[] { "0136", "0127" }, occurredAt = "2026-11-19T09:00:00+01:00" };
         var (posted, accepted) = await HttpAsync("PostUpdate", HttpMethod.Post, "/api/v1/sources/tour-source/updates", source.GetProperty("key").GetString(), update);
         Assert.Equal(HttpStatusCode.Accepted, posted);
         var updateId = accepted.GetProperty("id").GetString()!;
@@ -71,7 +71,7 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         var (renamed, collaboration) = await HttpAsync("PutCollaboration", HttpMethod.Put, "/api/v1/collaborations/tour-samverkan", source.GetProperty("key").GetString(), new { name = "Turnén", form = "projekt" });
         Assert.Equal(HttpStatusCode.OK, renamed);
         Assert.Equal("Turnén", collaboration.GetProperty("name").GetString());
-        Assert.Equal(HttpStatusCode.NoContent, (await HttpAsync("RemoveCollaborationMember", HttpMethod.Delete, "/api/v1/collaborations/tour-samverkan/members/0136", Admin)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await HttpAsync("RemoveCollaborationMember", HttpMethod.Delete, "/api/v1/collaborations/tour-samverkan/members/0127", Admin)).Status);
         Assert.True((await TimerAsync("MaintainCollaborationIndex")).Succeeded);
 
         // The operator looks at the partner's deliveries and replays them.

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Mellanrum.Hub.Functions.Sources;
 
 /// <summary>Source administration and credentials (admin key) and a source's rejections (its own key or the admin key).</summary>
-public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, SourceAdministration administration, RejectionStore rejections, IngestService ingest)
+public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, SourceAdministration administration, RejectionStore rejections, IngestService ingest, ReplayGuard replays)
 {
     private const string NoSource = "No such source.";
 
@@ -86,8 +86,8 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
             ? IngestResults.Of(await ingest.RetryAsync(sourceId, rejectionId, cancellationToken))
             : HubResults.Problem(Problem.Unauthorized());
 
-    /// <summary>Rejections older than the retention period (default 90 days) are deleted nightly.</summary>
+    /// <summary>Nightly: rejections older than the retention period (default 90 days), and webhook-ids past their replay window, are deleted.</summary>
     [Function(nameof(SweepRejections))]
     public Task SweepRejections([TimerTrigger("%HubRejectionSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        rejections.SweepAsync(cancellationToken);
+        Task.WhenAll(rejections.SweepAsync(cancellationToken), replays.SweepAsync(cancellationToken));
 }
