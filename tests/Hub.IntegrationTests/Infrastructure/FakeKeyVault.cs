@@ -58,7 +58,7 @@ internal sealed class FakeKeyVault : IAsyncDisposable
         app.MapGet("/secrets/{name}/versions", (string name) =>
             Forbidden.Contains(name) ? Refused(name)
             : _secrets.TryGetValue(name, out var versions)
-                ? Results.Json(new { value = Snapshot(versions).Select(v => Properties(name, v.Version, v.Created)), nextLink = (string?)null })
+                ? Results.Json(new { value = Snapshot(versions).Select(v => Properties(name, v.Version, v.Created)).Select(p => new { p.id, p.attributes }), nextLink = (string?)null })
                 : NotFound(name));
         app.MapGet("/secrets/{name}/{version?}", (string name, string? version) =>
         {
