@@ -83,32 +83,32 @@ public sealed partial class KeyRingKeyFile(string path, ILogger<KeyRingKeyFile> 
     }
 
     /// <summary>
-    /// Writes a new key to a temporary file beside the target, owner-only from its creation, then moves it into place
-    /// unless another process got there first (then that one's key is the key): two hubs starting at once share one key.
+    /// Writes a new key to a temporary file beside the target, owner-only from its creation, and moves it into place,
+    /// all under a lock file (<c>.lock</c> beside it): two hubs starting at once end with one key, the first one's.
+    /// The move is atomic, so a reader sees the whole key or none.
     /// </summary>
     private void Create()
     {
         var folder = System.IO.Path.GetDirectoryName(Path)!;
         Directory.CreateDirectory(folder);
+        using var held = Lock(Path + ".lock");
+        if (File.Exists(Path))
+        {
+            return; // another hub made it meanwhile: theirs is the key
+        }
+
         var temporary = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(Path)}.{Guid.NewGuid():N}.tmp");
         var key = RandomNumberGenerator.GetBytes(KeyEncryptionKey.Size);
         try
         {
-            using (var stream = CreateOwnerOnly(temporary))
+            using (var stream = CreateOwnerOnly(temporary, FileMode.CreateNew))
             {
                 stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
                 stream.Flush(flushToDisk: true);
             }
 
-            try
-            {
-                File.Move(temporary, Path, overwrite: false);
-                LogCreated(logger, Path, Fingerprint(key));
-            }
-            catch (IOException) when (File.Exists(Path))
-            {
-                // Someone else created it meanwhile: theirs is the key.
-            }
+            File.Move(temporary, Path, overwrite: false);
+            LogCreated(logger, Path, Fingerprint(key));
         }
         finally
         {
@@ -117,19 +117,36 @@ public sealed partial class KeyRingKeyFile(string path, ILogger<KeyRingKeyFile> 
         }
     }
 
-    private static FileStream CreateOwnerOnly(string file)
+    /// <summary>An exclusive lock (FileShare.None: an OS lock on Windows, flock on Unix), waited for up to 30 seconds.</summary>
+    private static FileStream Lock(string file)
+    {
+        var giveUp = Environment.TickCount64 + 30_000;
+        while (true)
+        {
+            try
+            {
+                return CreateOwnerOnly(file, FileMode.OpenOrCreate);
+            }
+            catch (IOException) when (Environment.TickCount64 < giveUp && File.Exists(file))
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    private static FileStream CreateOwnerOnly(string file, FileMode mode)
     {
         if (OperatingSystem.IsWindows())
         {
             var security = new FileSecurity();
             security.SetAccessRuleProtection(isProtected: true, preserveInheritance: false);
             security.AddAccessRule(new FileSystemAccessRule(WindowsIdentity.GetCurrent().User!, FileSystemRights.FullControl, AccessControlType.Allow));
-            return new FileInfo(file).Create(FileMode.CreateNew, FileSystemRights.FullControl, FileShare.None, 4096, FileOptions.None, security);
+            return new FileInfo(file).Create(mode, FileSystemRights.FullControl, FileShare.None, 4096, FileOptions.None, security);
         }
 
         return new FileStream(file, new FileStreamOptions
         {
-            Mode = FileMode.CreateNew,
+            Mode = mode,
             Access = FileAccess.Write,
             Share = FileShare.None,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
