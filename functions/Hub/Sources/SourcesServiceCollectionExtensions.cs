@@ -12,7 +12,7 @@ public static class SourcesServiceCollectionExtensions
     /// <summary>
     /// Sources, their credentials and rejections; Data Protection for the HMAC secrets at rest, its key ring in Table
     /// Storage so every instance shares it, each key encrypted with a KEK that is not in storage (Key Vault or a key
-    /// file, <c>Hub:DataProtection</c>; docs/security.md). Options from <c>Hub:Ingest</c> and <c>Hub:Rejections</c>.
+    /// file, <c>Hub:DataProtection</c>; docs/security.md). Options from <c>Hub:Credentials</c> and <c>Hub:Rejections</c>.
     /// </summary>
     public static IServiceCollection AddSources(this IServiceCollection services)
     {

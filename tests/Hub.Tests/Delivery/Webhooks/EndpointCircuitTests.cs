@@ -76,7 +76,7 @@ public sealed class EndpointCircuitTests
     }
 
     private static WebhookDelivery Delivery(string partnerId, string url) =>
-        new(partnerId, "upd-1", url, WebhookSignature.CreateSecret(), "{}"u8.ToArray());
+        new(partnerId, "upd-1", url, [WebhookSignature.CreateSecret()], "{}"u8.ToArray());
 
     private static ServiceProvider Build(Func<HttpRequestMessage, HttpResponseMessage> answer)
     {
