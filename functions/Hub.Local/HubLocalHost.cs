@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Functions.Http;
 using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Sources;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Memory;
@@ -17,6 +18,9 @@ public static class HubLocalHost
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
+    /// <summary>The key ring's key file in the data folder, made on first use (owner-only).</summary>
+    public const string KeyFileName = "keyring-kek";
+
     /// <summary>
     /// Hub.Local's defaults: the settings the triggers' <c>%...%</c> expressions name (from the one source of truth,
     /// <see cref="TriggerSettings"/>, as the Bicep template sets them in Azure) and quiet logging.
@@ -28,7 +32,7 @@ public static class HubLocalHost
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Azure"] = "Warning",
-                // Locally the key ring sits unencrypted in Azurite; in Azure the storage account encrypts it at rest (README, "Secrets").
+                // Data Protection's own chatter (its key ring is encrypted with the key file, see BuildAsync; docs/security.md).
                 ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
             })
             .ToDictionary();
@@ -64,6 +68,14 @@ public static class HubLocalHost
         if (string.IsNullOrEmpty(builder.Configuration["Hub:AdminKey"]))
         {
             builder.Configuration["Hub:AdminKey"] = LocalAdminKey(DataFolder(builder.Configuration));
+        }
+
+        // The key ring's KEK: a key file in the data folder unless one is named (Key Vault, when also set, encrypts and
+        // the file still decrypts what it encrypted).
+        var keyFile = $"{KeyRingOptions.Section}:{nameof(KeyRingOptions.KeyFile)}";
+        if (string.IsNullOrEmpty(builder.Configuration[keyFile]))
+        {
+            builder.Configuration[keyFile] = Path.Combine(DataFolder(builder.Configuration), KeyFileName);
         }
 
         builder.Services.AddHub(builder.Configuration).AddHubHttp();

@@ -3,8 +3,10 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
+using Azure.Security.KeyVault.Secrets;
 using Azure.Storage.Queues;
 using Mellanrum.Hub.Partners;
+using Mellanrum.Hub.Sources;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,8 @@ namespace Mellanrum.Hub.Hosting;
 /// <item>Service Bus from <c>ServiceBus</c> (a connection string) or <c>ServiceBus__fullyQualifiedNamespace</c>
 /// (+ <c>__clientId</c>); without either the <c>servicebus</c> channel dead-letters with a clear reason.
 /// <c>ServiceBus__manageQueues=false</c> (or the development emulator) leaves queue creation to someone else.</item>
+/// <item>Key Vault secrets from <c>Hub:DataProtection:KeyVaultUri</c> (+ <c>:ClientId</c>), when set: the key ring's
+/// KEK (<see cref="KeyRingKeyVault"/>).</item>
 /// </list>
 /// </summary>
 public static class AzureClients
@@ -33,6 +37,7 @@ public static class AzureClients
         var serviceBus = configuration.GetSection(ServiceBusSetting);
         var serviceBusConnectionString = serviceBus.Value ?? serviceBus["connectionString"];
         var serviceBusNamespace = serviceBus["fullyQualifiedNamespace"];
+        var dataProtection = configuration.GetSection(KeyRingOptions.Section);
 
         services.AddAzureClients(clients =>
         {
@@ -59,6 +64,12 @@ public static class AzureClients
                         ? new ServiceBusClient(serviceBusNamespace, Credential(serviceBus), options)
                         : new ServiceBusClient(serviceBusConnectionString, options);
                 });
+            }
+
+            if (Uri.TryCreate(dataProtection["KeyVaultUri"], UriKind.Absolute, out var vault))
+            {
+                clients.AddClient<SecretClient, SecretClientOptions>((options, credential) => new SecretClient(vault, credential, options))
+                    .WithCredential(Credential(dataProtection));
             }
         });
 
