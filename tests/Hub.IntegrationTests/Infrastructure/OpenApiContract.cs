@@ -27,7 +27,9 @@ public sealed partial class OpenApiContract(JsonObject document)
 
     private readonly IReadOnlyList<(Regex Pattern, string Template, string Method, JsonObject Operation)> _operations = OperationsOf(document);
     private readonly BuildOptions _build = WithComponents(document);
-    private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
+    // Lazy values and one lock: GetOrAdd may run its factory twice at once, and a schema registers its URI once only.
+    private readonly ConcurrentDictionary<string, Lazy<JsonSchema>> _schemas = new(StringComparer.Ordinal);
+    private readonly Lock _building = new();
 
     /// <summary>The document the hub serves, built from the code as the hub builds it.</summary>
     public static OpenApiContract Hub { get; } = new(OpenApiDocument.Build());
@@ -120,13 +122,16 @@ public sealed partial class OpenApiContract(JsonObject document)
         mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
 
     private JsonSchema SchemaOf(string operationId, int status, string mediaType, JsonNode schema) =>
-        _schemas.GetOrAdd($"{operationId}/{status}/{mediaType}", key => Build(schema, key));
+        _schemas.GetOrAdd($"{operationId}/{status}/{mediaType}", key => new Lazy<JsonSchema>(() => Build(schema, key))).Value;
 
     private JsonSchema Build(JsonNode schema, string key)
     {
         var root = (JsonObject)Strict(Local(schema.DeepClone()))!;
         root["$schema"] = Dialect;
-        return JsonSchema.FromText(root.ToJsonString(), _build, new Uri("https://mellanrum.test/openapi/" + Uri.EscapeDataString(key)));
+        lock (_building)
+        {
+            return JsonSchema.FromText(root.ToJsonString(), _build, new Uri("https://mellanrum.test/openapi/" + Uri.EscapeDataString(key)));
+        }
     }
 
     private static List<string> Errors(JsonSchema schema, JsonElement instance)
