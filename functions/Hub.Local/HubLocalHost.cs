@@ -113,7 +113,7 @@ public static class HubLocalHost
         {
             if (function.Trigger is Trigger.Http http)
             {
-                app.MapMethods($"/{hostJson.RoutePrefix}/{http.Route}", http.Methods.Select(m => m.ToUpperInvariant()), context => InvokeHttpAsync(function, context))
+                app.MapMethods(string.IsNullOrEmpty(hostJson.RoutePrefix) ? $"/{http.Route}" : $"/{hostJson.RoutePrefix}/{http.Route}", http.Methods.Select(m => m.ToUpperInvariant()), context => InvokeHttpAsync(function, context))
                     .WithName(function.Name);
             }
         }

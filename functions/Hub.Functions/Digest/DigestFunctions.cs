@@ -22,7 +22,7 @@ public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, Ke
     /// </summary>
     [Function(nameof(GetPartnerDigest))]
     public async Task<IResult> GetPartnerDigest(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/partners/{partnerId}/digests/{month}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/partners/{partnerId}/digests/{month}")] HttpRequest request,
         string partnerId,
         string month,
         CancellationToken cancellationToken)
@@ -66,7 +66,7 @@ public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, Ke
     /// <summary><c>POST /api/v1/admin/digests/{yyyy-MM}/send</c>: 202 the run's counts; recipients who have the month are skipped; 400, 401.</summary>
     [Function(nameof(SendDigests))]
     public Task<IResult> SendDigests(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/digests/{month}/send")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/digests/{month}/send")] HttpRequest request,
         string month,
         CancellationToken cancellationToken) =>
         keys.OnlyAdminAsync(request, async caller =>

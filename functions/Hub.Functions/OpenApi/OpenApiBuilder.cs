@@ -15,7 +15,7 @@ public static class OpenApiBuilder
     /// <summary>The host's route prefix (host.json) and the major version: the server URLs end in it.</summary>
     public const string ApiRoot = "/api/v1";
 
-    private const string VersionSegment = "v1/";
+    private const string VersionSegment = "api/v1/";
 
     /// <summary>Stands for the document's own example: an excerpt of the document, made once it is built.</summary>
     public static readonly object ExcerptMarker = new();
