@@ -53,9 +53,9 @@ public sealed class PartnerAdministration(
     public async Task<AdminOutcome<PartnerView>> PutAsync(string partnerId, PartnerRegistration registration, CancellationToken cancellationToken)
     {
         var errors = new List<InvalidParameter>();
-        if (!Ids.IsSlug(partnerId) || partnerId.Length > 50)
+        if (!Ids.IsPartnerId(partnerId))
         {
-            errors.Add(new InvalidParameter("partnerId", "Must be 3-50 characters a-z, 0-9 and '-' (it names the partner's queue partner-{id}).", Ids.Echo(partnerId)));
+            errors.Add(new InvalidParameter("partnerId", "Must be 3-55 characters a-z and 0-9 in words joined by single '-', as [a-z0-9]+(-[a-z0-9]+)* (it names the partner's queue partner-{id}).", Ids.Echo(partnerId)));
         }
 
         var organisation = string.Empty;
