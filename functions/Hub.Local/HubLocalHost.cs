@@ -78,6 +78,9 @@ public static class HubLocalHost
             builder.Configuration[keyFile] = Path.Combine(DataFolder(builder.Configuration), KeyFileName);
         }
 
+        // Kestrel's own refusals (a request line or header it cannot read) as problem details, as every other answer.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Use(KestrelRefusals.Middleware)));
+
         builder.Services.AddHub(builder.Configuration).AddHubHttp();
         builder.Services.AddSingleton<FunctionInvoker>();
 
@@ -109,6 +112,7 @@ public static class HubLocalHost
         }
 
         var app = builder.Build();
+        app.UseEdgeProblems();
         foreach (var function in functions)
         {
             if (function.Trigger is Trigger.Http http)
