@@ -68,6 +68,12 @@ public static class BodyReader
         {
             return (default, Unreadable(e.StatusCode));
         }
+        catch (IOException)
+        {
+            // What Kestrel throws for some broken framing instead (a chunk size past 2^63: "Bad chunk size data"), and
+            // what a connection that broke mid-body gives; in either case the body cannot be read.
+            return (default, Unreadable(StatusCodes.Status400BadRequest));
+        }
     }
 
     /// <summary>What the server said of a body it would not hand over (never its message, which may quote the request).</summary>

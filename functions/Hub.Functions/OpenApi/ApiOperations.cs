@@ -209,6 +209,7 @@ public static class ApiOperations
                 Answer(200, "A page of rejections.", "En sida avvisningar.", ApiSamples.Rejections),
                 Refusal(BadPaging, "limit or offset is not valid.", "limit eller offset är ogiltig."),
                 Refusal(Problem.Unauthorized(), "Neither this source's key nor the admin key.", "Varken källsystemets nyckel eller administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such source."), "The admin key, and no such source (the source's own key always names one).", "Administratörsnyckeln, och inget sådant källsystem (källsystemets egen nyckel namnger alltid ett)."),
             ]),
         new(
             nameof(SourceFunctions.RetryRejection),

@@ -25,8 +25,9 @@ public static class PayloadReader
         {
             parsed = new ContentType(string.IsNullOrWhiteSpace(contentType) ? "missing/none" : contentType);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
+            // ArgumentException: a parameter given twice ("charset=utf-8; charset=latin1").
             return (null, Problem.UnsupportedMediaType(contentType));
         }
 
