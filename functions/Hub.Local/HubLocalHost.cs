@@ -34,6 +34,10 @@ public static class HubLocalHost
                 ["Logging:LogLevel:Azure"] = "Warning",
                 // Data Protection's own chatter (its key ring is encrypted with the key file, see BuildAsync; docs/security.md).
                 ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+                // Kestrel quotes up to 128 bytes of a request line or header line it cannot parse at Debug: a key sent in a
+                // query string, or on a folded header line, would be written down. Kept off when Microsoft.AspNetCore is
+                // turned to Debug; name this category itself to see it (docs/reliability.md, "Logs").
+                ["Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel.BadRequests"] = "Information",
             })
             .ToDictionary();
 
