@@ -68,6 +68,12 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             await HttpAsync(pair, "RotatePartnerKey", HttpMethod.Post, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/keys", Admin, null, "key"),
         ["RevokePartnerCredential"] = async pair =>
             await HttpAsync(pair, "RevokePartnerCredential", HttpMethod.Delete, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/keys/key_000000000000", Admin),
+        ["GetSource"] = async pair =>
+        {
+            await Scenario.RegisterSourceAsync(pair, "conformance-get-source");
+            return await HttpAsync(pair, "GetSource", HttpMethod.Get, "/api/v1/admin/sources/conformance-get-source", Admin);
+        },
+        ["GetPartner"] = async pair => await HttpAsync(pair, "GetPartner", HttpMethod.Get, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}", Admin),
         ["ListAudit"] = pair => HttpAsync(pair, "ListAudit", HttpMethod.Get, "/api/v1/admin/audit?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", Admin),
         ["ListDeliveries"] = async pair => await HttpAsync(pair, "ListDeliveries", HttpMethod.Get, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/deliveries", Admin),
         ["ReplayDeliveries"] = async pair =>

@@ -113,10 +113,17 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApi", HttpMethod.Get, "/api/v1/openapi")).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApiJson", HttpMethod.Get, "/api/v1/openapi.json")).Status);
 
-        // Credentials: the operator rotates the source's key and the partner's secret and key, revokes the old key, reads the audit log.
+        // Credentials: the operator rotates the source's key and the partner's secret and key, finds the old key's id,
+        // revokes it, reads the audit log.
         var (keyRotated, newKey) = await HttpAsync("RotateSourceKey", HttpMethod.Post, "/api/v1/admin/sources/tour-source/keys", Admin);
         Assert.Equal(HttpStatusCode.OK, keyRotated);
-        var oldKeyId = source.GetProperty("keys")[0].GetProperty("id").GetString();
+        var (sourceRead, sourceView) = await HttpAsync("GetSource", HttpMethod.Get, "/api/v1/admin/sources/tour-source", Admin);
+        Assert.Equal(HttpStatusCode.OK, sourceRead);
+        var oldKeyId = sourceView.GetProperty("keys").EnumerateArray().Single(k => k.TryGetProperty("validUntil", out _)).GetProperty("id").GetString();
+        Assert.Equal(source.GetProperty("keys")[0].GetProperty("id").GetString(), oldKeyId);
+        var (partnerRead, partnerView) = await HttpAsync("GetPartner", HttpMethod.Get, "/api/v1/admin/partners/tour-partner", Admin);
+        Assert.Equal(HttpStatusCode.OK, partnerRead);
+        Assert.False(partnerView.TryGetProperty("key", out _), "A partner read shows no key.");
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RevokeSourceCredential", HttpMethod.Delete, $"/api/v1/admin/sources/tour-source/keys/{oldKeyId}", Admin)).Status);
         Assert.NotEqual(oldKeyId, newKey.GetProperty("credentialId").GetString());
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RotatePartnerSecret", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/secrets", Admin)).Status);
