@@ -127,6 +127,8 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
         },
         ["RemoveCollaborationMember"] = async pair =>
             await HttpAsync(pair, "RemoveCollaborationMember", HttpMethod.Delete, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}/members/0127", Admin),
+        ["GetAsset"] = pair => HttpAsync(pair, "GetAsset", HttpMethod.Get, "/assets/hub.css"),
+        ["GetAccessibilityStatement"] = pair => HttpAsync(pair, "GetAccessibilityStatement", HttpMethod.Get, "/tillganglighet?lang=en"),
         ["MaintainCollaborationIndex"] = pair => TimerAsync(pair, "MaintainCollaborationIndex"),
         ["SweepFanout"] = pair => TimerAsync(pair, "SweepFanout"),
         ["SweepRejections"] = pair => TimerAsync(pair, "SweepRejections"),

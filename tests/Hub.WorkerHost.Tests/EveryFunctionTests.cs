@@ -129,6 +129,12 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RotatePartnerSecret", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/secrets", Admin)).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RotatePartnerKey", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/keys", Admin)).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RevokePartnerCredential", HttpMethod.Delete, $"/api/v1/admin/partners/tour-partner/keys/{partner.GetProperty("keys")[0].GetProperty("id").GetString()}", Admin)).Status);
+        // Anyone reads the accessibility statement, with the hub's own style sheet.
+        var (statement, _) = await HttpAsync("GetAccessibilityStatement", HttpMethod.Get, "/tillganglighet");
+        Assert.Equal(HttpStatusCode.OK, statement);
+        var (styles, _) = await HttpAsync("GetAsset", HttpMethod.Get, "/assets/hub.css");
+        Assert.Equal(HttpStatusCode.OK, styles);
+
         var (audited, audit) = await HttpAsync("ListAudit", HttpMethod.Get, "/api/v1/admin/audit?limit=100", Admin);
         Assert.Equal(HttpStatusCode.OK, audited);
         Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "source.key.revoked" && e.GetProperty("target").GetString() == "tour-source");
