@@ -214,6 +214,8 @@ var hubSettings = union(
     Hub__Smtp__Port: string(smtpPort)
     Hub__Smtp__StartTls: smtpStartTls ? 'true' : 'false'
     Hub__Smtp__From: smtpFrom
+    // OpenTelemetry to Application Insights (docs/deploy.md, "Observability"); none, console or otlp elsewhere.
+    Hub__Telemetry__Exporter: 'azuremonitor'
   },
   empty(smtpHost) ? {} : { Hub__Smtp__Host: smtpHost },
   empty(smtpUser) ? {} : { Hub__Smtp__User: format(keyVaultReference, keyVault.outputs.smtpUserUri) },
