@@ -46,9 +46,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
             await NpmCiAsync(repositoryRoot, cancellationToken);
         }
 
-        blobPort = blobPort == 0 ? FreePort() : blobPort;
-        queuePort = queuePort == 0 ? FreePort() : queuePort;
-        tablePort = tablePort == 0 ? FreePort() : tablePort;
+        // Three different free ports: the system may hand the same one out again once its listener closed.
+        var taken = new HashSet<int> { blobPort, queuePort, tablePort };
+        blobPort = blobPort == 0 ? FreePortExcept(taken) : blobPort;
+        queuePort = queuePort == 0 ? FreePortExcept(taken) : queuePort;
+        tablePort = tablePort == 0 ? FreePortExcept(taken) : tablePort;
         var info = new ProcessStartInfo("node")
         {
             WorkingDirectory = repositoryRoot,
@@ -121,6 +123,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         throw new InvalidOperationException("Cannot find the repository root (package.json beside Hub.sln) to start Azurite from.");
+    }
+
+    private static int FreePortExcept(HashSet<int> taken)
+    {
+        int port;
+        do
+        {
+            port = FreePort();
+        }
+        while (!taken.Add(port));
+        return port;
     }
 
     public static int FreePort()

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 
+using Mellanrum.Hub.Delivery.Chaos;
 using Mellanrum.Hub.Partners;
 
 namespace Mellanrum.Hub.Delivery.Webhooks;
@@ -15,7 +16,8 @@ public static class WebhookServiceCollectionExtensions
     /// Registers <see cref="WebhookSender"/>, <see cref="WebhookTargetValidator"/>, <see cref="WebhookRetrySchedule"/>
     /// and the named HttpClient <see cref="WebhookPipelines.ClientName"/>: address-pinned connections, no redirects,
     /// no proxy, and the <see cref="WebhookPipelines.DeliveryPipeline"/> resilience handler (a circuit breaker around
-    /// a timeout, one pipeline per endpoint authority, no retry). Options from <c>Hub:Webhooks</c>, validated at start.
+    /// a timeout, one pipeline per endpoint authority, no retry; inside the timeout the chaos strategies of
+    /// <see cref="HubChaos"/>, when <c>Hub:Chaos</c> turns them on). Options from <c>Hub:Webhooks</c>, validated at start.
     /// </summary>
     public static IServiceCollection AddHubWebhookClient(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +32,7 @@ public static class WebhookServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHubChaos(configuration);
         services.TryAddSingleton(WebhookAddressResolver.System);
         services.TryAddSingleton<WebhookTargetValidator>();
         services.TryAddSingleton(sp => new WebhookRetrySchedule(sp.GetRequiredService<TimeProvider>(), Random.Shared, sp.GetRequiredService<IOptions<WebhookOptions>>().Value.RetryWaits));
@@ -58,6 +61,7 @@ public static class WebhookServiceCollectionExtensions
                     BreakDuration = options.CircuitBreakerBreakDuration,
                 });
                 builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.Timeout });
+                context.ServiceProvider.GetRequiredService<HubChaos>().AddTo(builder);
             })
             .SelectPipelineByAuthority();
 
