@@ -8,6 +8,12 @@ internal sealed class ProducerEndpoint(BrokerQueue queue) : LinkEndpoint
 {
     public override void OnMessage(MessageContext messageContext)
     {
+        if (queue.RefusedWith is { } condition)
+        {
+            messageContext.Complete(new Error(condition) { Description = "Refused by the test broker." });
+            return;
+        }
+
         var message = messageContext.Message;
         List<byte[]> payloads;
         if (message.Format == AmqpNames.BatchMessageFormat)

@@ -12,13 +12,17 @@ using StandardWebhooks.Diagnostics;
 
 namespace Mellanrum.Hub.IntegrationTests.Delivery.Webhooks;
 
-/// <summary>One webhook request as the receiver saw it; <see cref="SignatureValid"/> checked with StandardWebhooks.</summary>
-internal sealed record ReceivedWebhook(string Path, string? WebhookId, bool SignatureValid, string? Host, string? ContentType);
+/// <summary>
+/// One webhook request as the receiver saw it; <see cref="SignatureValid"/> checked with StandardWebhooks,
+/// <see cref="Sequence"/> the CloudEvent's <c>sequence</c>, <see cref="Status"/> what the receiver answered.
+/// </summary>
+internal sealed record ReceivedWebhook(string Path, string? WebhookId, bool SignatureValid, string? Host, string? ContentType, long? Sequence = null, int Status = 0);
 
 /// <summary>
 /// A real Kestrel webhook receiver on 127.0.0.1 (a free port) that verifies every request with
 /// <see cref="StandardWebhook.Verify"/>. Paths: /ok 200, /error 500, /slow (answers after 30 s), /throttle 429 with
-/// Retry-After 7, /gone 410, /redirect 302 to /ok, /hang (answers only when <see cref="ReleaseHanging"/> is called).
+/// Retry-After 7, /gone 410, /redirect 302 to /ok, /hang (answers only when <see cref="ReleaseHanging"/> is called),
+/// /flaky (503 with Retry-After 1 while <see cref="Failing"/> is set, else 200).
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -46,9 +50,26 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 valid = false;
             }
 
-            Received.Enqueue(new ReceivedWebhook(
-                context.Request.Path, context.Request.Headers["webhook-id"], valid, context.Request.Host.Value, context.Request.ContentType));
-            await next(context);
+            long? sequence = null;
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(body);
+                sequence = json.RootElement.TryGetProperty("sequence", out var s) && long.TryParse(s.GetString(), out var n) ? n : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                // Before the answer leaves (no body is written): the hub cannot act on an answer not yet recorded here.
+                Received.Enqueue(new ReceivedWebhook(
+                    context.Request.Path, context.Request.Headers["webhook-id"], valid, context.Request.Host.Value, context.Request.ContentType, sequence, context.Response.StatusCode));
+            }
         });
         app.MapPost("/ok", () => Results.Ok());
         app.MapPost("/error", () => Results.StatusCode(500));
@@ -64,6 +85,16 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
             return Results.Ok();
         });
+        app.MapPost("/flaky", (HttpContext context) =>
+        {
+            if (!Failing)
+            {
+                return Results.Ok();
+            }
+
+            context.Response.Headers.RetryAfter = "1";
+            return Results.StatusCode(503);
+        });
         app.MapPost("/hang", async (HttpContext context) =>
         {
             Interlocked.Increment(ref hangingCount);
@@ -74,6 +105,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
+
+    /// <summary>While true, /flaky answers 503 (Retry-After 1).</summary>
+    public volatile bool Failing;
 
     public Uri BaseAddress { get; private set; } = null!;
 
