@@ -17,6 +17,9 @@ public static class HubLocalHost
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
+    /// <summary>The longest a stop may take before the host gives up waiting for what ignores its token.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(7);
+
     /// <summary>
     /// Hub.Local's defaults: the settings the triggers' <c>%...%</c> expressions name (from the one source of truth,
     /// <see cref="TriggerSettings"/>, as the Bicep template sets them in Azure) and quiet logging.
@@ -66,6 +69,9 @@ public static class HubLocalHost
             builder.Configuration["Hub:AdminKey"] = LocalAdminKey(DataFolder(builder.Configuration));
         }
 
+        // Stopping cancels every invocation's token and leaves its message for redelivery; nothing may hold the exit
+        // longer than this (SIGINT or SIGTERM ends the process within 10 s).
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddHub(builder.Configuration).AddHubHttp();
         builder.Services.AddSingleton<FunctionInvoker>();
 

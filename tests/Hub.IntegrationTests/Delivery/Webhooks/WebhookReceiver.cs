@@ -14,7 +14,8 @@ namespace Mellanrum.Hub.IntegrationTests.Delivery.Webhooks;
 
 /// <summary>
 /// One webhook request as the receiver saw it; <see cref="SignatureValid"/> checked with StandardWebhooks,
-/// <see cref="Sequence"/> the CloudEvent's <c>sequence</c>, <see cref="Status"/> what the receiver answered.
+/// <see cref="Sequence"/> the CloudEvent's <c>sequence</c>, <see cref="Status"/> what the receiver answered (499 when the
+/// sender went away before an answer).
 /// </summary>
 internal sealed record ReceivedWebhook(string Path, string? WebhookId, bool SignatureValid, string? Host, string? ContentType, long? Sequence = null, int Status = 0);
 
@@ -68,7 +69,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             {
                 // Before the answer leaves (no body is written): the hub cannot act on an answer not yet recorded here.
                 Received.Enqueue(new ReceivedWebhook(
-                    context.Request.Path, context.Request.Headers["webhook-id"], valid, context.Request.Host.Value, context.Request.ContentType, sequence, context.Response.StatusCode));
+                    context.Request.Path, context.Request.Headers["webhook-id"], valid, context.Request.Host.Value, context.Request.ContentType, sequence,
+                    context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode));
             }
         });
         app.MapPost("/ok", () => Results.Ok());
