@@ -24,7 +24,7 @@ public static class SwedishText
 
     private static readonly ThreadLocal<SwedishStemmer> Stemmer = new(() => new SwedishStemmer());
 
-    private static readonly BoundedCache<string> Stems = new(CacheCapacity);
+    private static readonly BoundedWordCache<string> Stems = new(CacheCapacity);
 
     private static readonly string[] DomainWords =
     [
@@ -37,7 +37,7 @@ public static class SwedishText
         "avslutat", "avslutas", "fortsatt", "fortsätter", "pågår", "planerad", "klar", "klart", "nästa", "steg",
     ];
 
-    private static readonly BoundedCache<SwedishTerm?> Words = new(CacheCapacity);
+    private static readonly BoundedWordCache<SwedishTerm?> Words = new(CacheCapacity);
 
     /// <summary>How many words and stems the caches hold now (for tests: never more than twice <see cref="CacheCapacity"/>).</summary>
     internal static (int Words, int Stems) CachedCounts => (Words.Count, Stems.Count);
@@ -149,60 +149,60 @@ public static class SwedishText
 
         return stem;
     }
+}
 
-    /// <summary>
-    /// A bounded cache with span lookups: two generations of at most <c>capacity / 2</c> entries; when the young one is
-    /// full it becomes the old one and the old one is dropped, and a hit in the old one moves the entry back to the young
-    /// one. So it never holds more than <c>capacity</c> entries, and words in use stay.
-    /// </summary>
-    private sealed class BoundedCache<T>(int capacity)
+/// <summary>
+/// A bounded cache with span lookups: two generations of at most <c>capacity / 2</c> entries; when the young one is
+/// full it becomes the old one and the old one is dropped, and a hit in the old one moves the entry back to the young
+/// one. So it never holds more than <c>capacity</c> entries, and words in use stay.
+/// </summary>
+internal sealed class BoundedWordCache<T>(int capacity)
+{
+    private readonly Lock _gate = new();
+    private Generation _young = new();
+    private Generation _old = new();
+
+    public int Count => _young.Entries.Count + _old.Entries.Count;
+
+    public bool TryGetValue(ReadOnlySpan<char> key, out T value)
     {
-        private readonly Lock _gate = new();
-        private Generation _young = new();
-        private Generation _old = new();
-
-        public int Count => _young.Entries.Count + _old.Entries.Count;
-
-        public bool TryGetValue(ReadOnlySpan<char> key, out T value)
+        var young = _young;
+        if (young.Lookup.TryGetValue(key, out value!))
         {
-            var young = _young;
-            if (young.Lookup.TryGetValue(key, out value!))
-            {
-                return true;
-            }
-
-            if (_old.Lookup.TryGetValue(key, out var actual, out value!))
-            {
-                Add(actual, value);
-                return true;
-            }
-
-            return false;
+            return true;
         }
 
-        public void Add(string key, T value)
+        if (_old.Lookup.TryGetValue(key, out var actual, out value!))
         {
-            _young.Entries[key] = value;
-            if (_young.Entries.Count >= capacity / 2)
+            Add(actual, value);
+            return true;
+        }
+
+        return false;
+    }
+
+    public void Add(string key, T value)
+    {
+        _young.Entries[key] = value;
+        if (_young.Entries.Count >= capacity / 2)
+        {
+            lock (_gate)
             {
-                lock (_gate)
+                if (_young.Entries.Count >= capacity / 2)
                 {
-                    if (_young.Entries.Count >= capacity / 2)
-                    {
-                        _old = _young;
-                        _young = new Generation();
-                    }
+                    _old = _young;
+                    _young = new Generation();
                 }
             }
         }
+    }
 
-        private sealed class Generation
-        {
-            public Generation() => Lookup = Entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    private sealed class Generation
+    {
+        public Generation() => Lookup = Entries.GetAlternateLookup<ReadOnlySpan<char>>();
 
-            public ConcurrentDictionary<string, T> Entries { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, T> Entries { get; } = new(StringComparer.Ordinal);
 
-            public ConcurrentDictionary<string, T>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
-        }
+        public ConcurrentDictionary<string, T>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
     }
 }
