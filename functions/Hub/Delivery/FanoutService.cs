@@ -117,9 +117,23 @@ public sealed class FanoutService(
                 }
             }
 
+            IReadOnlyDictionary<(string PartnerId, string Channel), long?>? previous = null;
             if (toQueue.Count > 0)
             {
-                var previous = await order.AssignAsync(update.Collaboration, sequence, toQueue.Select(q => (q.Owed.Partner.Id, q.Owed.Channel.Type)).ToArray(), chains, cancellationToken);
+                try
+                {
+                    previous = await order.AssignAsync(update.Collaboration, sequence, toQueue.Select(q => (q.Owed.Partner.Id, q.Owed.Channel.Type)).ToArray(), chains, cancellationToken);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Nothing queued yet: these stay owed; what was delivered above is still saved below.
+                    stillOwed += toQueue.Count;
+                    logger.LogWarning("Could not place {Count} deliveries of {UpdateId} in their chains ({Error}); still owed", toQueue.Count, id, e.GetType().Name);
+                }
+            }
+
+            if (previous is not null)
+            {
                 var now = time.GetUtcNow();
                 var handed = await Task.WhenAll(toQueue.Select(async q =>
                 {
@@ -184,7 +198,18 @@ public sealed class FanoutService(
     public async Task GiveUpAsync(string message, CancellationToken cancellationToken)
     {
         var id = Parse(message);
-        if (id is null || await ledger.ReadAsync(id, cancellationToken) is not { } record || record.Done)
+        FanoutRecord? record;
+        try
+        {
+            record = id is null ? null : await ledger.ReadAsync(id, cancellationToken);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            logger.LogError("Fan-out of {UpdateId} failed every attempt and its update cannot be read ({Error}); its outbox row stays, the sweep counts it", id, e.GetType().Name);
+            return;
+        }
+
+        if (id is null || record is null || record.Done)
         {
             if (id is not null)
             {

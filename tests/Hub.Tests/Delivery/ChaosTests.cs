@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Messaging.ServiceBus;
+using Azure.Storage.Queues;
 using Mellanrum.Hub.Delivery;
 using Mellanrum.Hub.Delivery.Chaos;
 using Mellanrum.Hub.Delivery.Webhooks;
@@ -28,7 +29,7 @@ public sealed class ChaosTests
     }
 
     /// <summary>A storage client of the hub's composition whose transport only counts the requests that reach it.</summary>
-    private static (TableServiceClient Client, CountingHandler Transport, ServiceProvider Provider) StorageClient(Dictionary<string, string?> settings)
+    private static (TableServiceClient Client, QueueServiceClient Queues, CountingHandler Transport, ServiceProvider Provider) StorageClient(Dictionary<string, string?> settings)
     {
         var handler = new CountingHandler();
         var services = new ServiceCollection().AddLogging();
@@ -39,37 +40,40 @@ public sealed class ChaosTests
             options.Retry.MaxRetries = 0;
         }));
         var provider = services.BuildServiceProvider();
-        return (provider.GetRequiredService<TableServiceClient>(), handler, provider);
+        return (provider.GetRequiredService<TableServiceClient>(), provider.GetRequiredService<QueueServiceClient>(), handler, provider);
     }
 
     [Fact]
     public async Task StorageClients_ChaosOffByDefault_EveryRequestReachesTheService()
     {
-        var (client, transport, provider) = StorageClient([]);
+        var (client, queues, transport, provider) = StorageClient([]);
         using var _ = provider;
 
         await client.GetTableClient("chaosoff").CreateIfNotExistsAsync();
+        await queues.GetQueueClient("chaosoff").CreateIfNotExistsAsync();
 
-        Assert.Equal(1, transport.Requests);
+        Assert.Equal(2, transport.Requests);
         Assert.False(provider.GetRequiredService<HubChaos>().Options.IsOn);
     }
 
     [Fact]
     public async Task StorageClients_FaultRateOne_EveryRequestFailsBeforeReachingTheService()
     {
-        var (client, transport, provider) = StorageClient(new() { ["Hub:Chaos:FaultRate"] = "1" });
+        var (client, queues, transport, provider) = StorageClient(new() { ["Hub:Chaos:FaultRate"] = "1" });
         using var _ = provider;
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => client.GetTableClient("chaoson").CreateIfNotExistsAsync());
+        var queueError = await Assert.ThrowsAnyAsync<Exception>(() => queues.GetQueueClient("chaoson").CreateIfNotExistsAsync());
 
         Assert.Contains("Chaos", error.ToString());
+        Assert.Contains("Chaos", queueError.ToString());
         Assert.Equal(0, transport.Requests);
     }
 
     [Fact]
     public async Task StorageClients_LatencyRateOne_DelaysEveryRequest()
     {
-        var (client, transport, provider) = StorageClient(new() { ["Hub:Chaos:LatencyRate"] = "1", ["Hub:Chaos:Latency"] = "00:00:00.300" });
+        var (client, _, transport, provider) = StorageClient(new() { ["Hub:Chaos:LatencyRate"] = "1", ["Hub:Chaos:Latency"] = "00:00:00.300" });
         using var _ = provider;
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
