@@ -33,6 +33,9 @@ internal sealed class BrokerQueue(string name, BrokerQueue? deadLetterQueue, Bro
     /// <summary>When set, every send is rejected with this AMQP error condition (see <see cref="TestServiceBusBroker.RefuseSends"/>).</summary>
     public string? RefusedWith { get; set; }
 
+    /// <summary>Sends refused so far.</summary>
+    public int Refused;
+
     /// <summary>The entity path messages here were dead-lettered from, if this is a dead-letter queue.</summary>
     public string? DeadLetterSource { get; init; }
 

@@ -10,6 +10,7 @@ internal sealed class ProducerEndpoint(BrokerQueue queue) : LinkEndpoint
     {
         if (queue.RefusedWith is { } condition)
         {
+            Interlocked.Increment(ref queue.Refused);
             messageContext.Complete(new Error(condition) { Description = "Refused by the test broker." });
             return;
         }

@@ -88,6 +88,9 @@ public sealed class TestServiceBusBroker : IAsyncDisposable
     /// </summary>
     public void RefuseSends(string queueName, string? condition) => Queue(queueName).RefusedWith = condition;
 
+    /// <summary>How many sends to a queue <see cref="RefuseSends"/> has refused.</summary>
+    public int CountRefused(string queueName) => Volatile.Read(ref Queue(queueName).Refused);
+
     /// <summary>The messages in a queue (locked ones included), in sequence order.</summary>
     public IReadOnlyList<BrokerMessage> Peek(string queueName) => Queue(queueName).Snapshot();
 

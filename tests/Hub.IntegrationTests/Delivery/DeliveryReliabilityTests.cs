@@ -16,7 +16,7 @@ namespace Mellanrum.Hub.IntegrationTests.Delivery;
 /// Nothing lost, nothing doubled: a partner whose channel fails never costs the others a duplicate or a delay, what keeps
 /// failing ends as a visible, replayable dead letter, and webhooks keep their collaboration's order through failures.
 /// </summary>
-public sealed class DeliveryReliabilityTests(FanoutHubFixture hub) : IClassFixture<FanoutHubFixture>
+public sealed class DeliveryReliabilityTests(ReliabilityHubFixture hub) : IClassFixture<ReliabilityHubFixture>
 {
     private async Task<JsonElement> RegisterPartnerAsync(string id, string organisation, object[] channels)
     {
@@ -96,6 +96,37 @@ public sealed class DeliveryReliabilityTests(FanoutHubFixture hub) : IClassFixtu
         Assert.Single(hub.Broker.Peek("partner-rel-full"));
         Assert.Equal(0, (await DeliveriesAsync("rel-full")).GetProperty("deadLetters").GetArrayLength());
         Assert.Equal([id], hub.Broker.Peek("partner-rel-fine").Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public async Task ServiceBusSendFailsForAWhile_LaterUpdatesWaitBehindItsRetry_ThePartnerGetsOneToThreeInOrder_OthersAreNotHeld()
+    {
+        hub.Broker.CreateQueue("partner-rel-chain");
+        hub.Broker.CreateQueue("partner-rel-chain-other");
+        hub.Broker.RefuseSends("partner-rel-chain", "amqp:resource-limit-exceeded");
+        var source = await hub.RegisterSourceAsync("nacka-rel-chain", "0182");
+        await RegisterPartnerAsync("rel-chain", "0138", [new { type = "servicebus" }]);
+        await RegisterPartnerAsync("rel-chain-other", "0127", [new { type = "servicebus" }]);
+
+        // The first send fails and waits a second for its retry; the next two would overtake it if sent directly.
+        var ids = new List<string>();
+        for (var i = 1; i <= 3; i++)
+        {
+            ids.Add(await PostAsync(source, Update($"CHAIN-{i}", "rel-samverkan-chain", ["0138", "0127"])));
+        }
+
+        // The other partner is not held back: all three, in order, while the first one is still owed.
+        await LocalHubFixture.EventuallyAsync(() => Task.FromResult<object?>(hub.Broker.CountActive("partner-rel-chain-other") == 3 ? "three" : null), what: "the other partner's three");
+        Assert.Equal(ids, hub.Broker.Peek("partner-rel-chain-other").Select(m => m.MessageId));
+        await LocalHubFixture.EventuallyAsync(() => Task.FromResult<object?>(hub.Broker.CountRefused("partner-rel-chain") >= 2 ? "refused" : null), what: "two refused attempts");
+        Assert.Equal(0, hub.Broker.CountActive("partner-rel-chain"));
+        hub.Broker.RefuseSends("partner-rel-chain", null);
+
+        await LocalHubFixture.EventuallyAsync(() => Task.FromResult<object?>(hub.Broker.CountActive("partner-rel-chain") >= 3 ? "three" : null), TimeSpan.FromSeconds(30), "the three after the outage");
+        var received = hub.Broker.Peek("partner-rel-chain");
+        Assert.Equal(ids, received.Select(m => m.MessageId));
+        Assert.Equal([1L, 2L, 3L], received.Select(m => Convert.ToInt64(m.ApplicationProperties["sequence"], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(0, (await DeliveriesAsync("rel-chain")).GetProperty("deadLetters").GetArrayLength());
     }
 
     [Fact]
