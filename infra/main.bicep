@@ -1,6 +1,6 @@
 // Mellanrum hub on Azure: a Flex Consumption function app running as a user-assigned managed identity, with its
 // storage account (tables, queues, deployment package), a Service Bus namespace for the partners' queues, a Key Vault
-// for the admin key and SMTP credentials, and Log Analytics + Application Insights.
+// for the admin key, SMTP credentials and the key ring's KEK, and Log Analytics + Application Insights.
 //
 // Deployed into an existing resource group (targetScope resourceGroup), so deploying needs rights on that group only:
 //   azd up                       (azd asks for the resource group, see docs/deploy.md)
@@ -181,6 +181,10 @@ var hubSettings = union(
   triggerSettings,
   {
     Hub__AdminKey: format(keyVaultReference, keyVault.outputs.adminKeyUri)
+    // The key ring's KEK, read by the app at start with its identity (Hub__DataProtection__ClientId, set with the
+    // other identity settings); each deployment adds a version of it (modules/keyvault.bicep).
+    Hub__DataProtection__KeyVaultUri: keyVault.outputs.uri
+    Hub__DataProtection__KekSecretName: keyVault.outputs.keyRingKekSecretName
     Hub__Smtp__Port: string(smtpPort)
     Hub__Smtp__StartTls: smtpStartTls ? 'true' : 'false'
     Hub__Smtp__From: smtpFrom

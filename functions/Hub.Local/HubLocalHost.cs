@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Functions.Http;
 using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Sources;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Memory;
@@ -20,6 +21,9 @@ public static class HubLocalHost
     /// <summary>The longest a stop may take before the host gives up waiting for what ignores its token.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(7);
 
+    /// <summary>The key ring's key file in the data folder, made on first use (owner-only).</summary>
+    public const string KeyFileName = "keyring-kek";
+
     /// <summary>
     /// Hub.Local's defaults: the settings the triggers' <c>%...%</c> expressions name (from the one source of truth,
     /// <see cref="TriggerSettings"/>, as the Bicep template sets them in Azure) and quiet logging.
@@ -31,7 +35,7 @@ public static class HubLocalHost
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Azure"] = "Warning",
-                // Locally the key ring sits unencrypted in Azurite; in Azure the storage account encrypts it at rest (README, "Secrets").
+                // Data Protection's own chatter (its key ring is encrypted with the key file, see BuildAsync; docs/security.md).
                 ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
             })
             .ToDictionary();
@@ -72,6 +76,15 @@ public static class HubLocalHost
         // Stopping cancels every invocation's token and leaves its message for redelivery; nothing may hold the exit
         // longer than this (SIGINT or SIGTERM ends the process within 10 s).
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+
+        // The key ring's KEK: a key file in the data folder unless one is named (Key Vault, when also set, encrypts and
+        // the file still decrypts what it encrypted).
+        var keyFile = $"{KeyRingOptions.Section}:{nameof(KeyRingOptions.KeyFile)}";
+        if (string.IsNullOrEmpty(builder.Configuration[keyFile]))
+        {
+            builder.Configuration[keyFile] = Path.Combine(DataFolder(builder.Configuration), KeyFileName);
+        }
+
         builder.Services.AddHub(builder.Configuration).AddHubHttp();
         builder.Services.AddSingleton<FunctionInvoker>();
 
@@ -107,7 +120,7 @@ public static class HubLocalHost
         {
             if (function.Trigger is Trigger.Http http)
             {
-                app.MapMethods($"/{hostJson.RoutePrefix}/{http.Route}", http.Methods.Select(m => m.ToUpperInvariant()), context => InvokeHttpAsync(function, context))
+                app.MapMethods(string.IsNullOrEmpty(hostJson.RoutePrefix) ? $"/{http.Route}" : $"/{hostJson.RoutePrefix}/{http.Route}", http.Methods.Select(m => m.ToUpperInvariant()), context => InvokeHttpAsync(function, context))
                     .WithName(function.Name);
             }
         }

@@ -44,7 +44,8 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' 
   name: identityName
 }
 
-// Client id of the identity: AzureWebJobsStorage__clientId, ServiceBus__clientId, AZURE_CLIENT_ID.
+// Client id of the identity: AzureWebJobsStorage__clientId, ServiceBus__clientId, Hub__DataProtection__ClientId,
+// AZURE_CLIENT_ID.
 var identityClientId = identity.properties.clientId
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
@@ -117,6 +118,8 @@ var platformSettings = {
   ServiceBus__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   ServiceBus__credential: 'managedidentity'
   ServiceBus__clientId: identityClientId
+  // The identity that reads the key ring's KEK from Key Vault (Hub__DataProtection__KeyVaultUri, from main.bicep).
+  Hub__DataProtection__ClientId: identityClientId
   // DefaultAzureCredential anywhere in the app picks the user-assigned identity.
   AZURE_CLIENT_ID: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString

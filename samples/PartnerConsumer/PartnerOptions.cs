@@ -56,8 +56,14 @@ public sealed class StorageSettings
 
 public sealed class WebhookSettings
 {
-    /// <summary>The <c>whsec_...</c> signing secret the hub showed once when the partner was registered.</summary>
+    /// <summary>The <c>whsec_...</c> signing secret the hub showed once when the partner was registered (or rotated).</summary>
     public string? Secret { get; set; }
+
+    /// <summary>
+    /// During a rotation, the secret being replaced: the hub signs with both for the overlap (24 h by default), so the
+    /// receiver can switch to the new one without refusing a delivery.
+    /// </summary>
+    public string? PreviousSecret { get; set; }
 
     /// <summary>The path the hub posts to (the partner's registered URL ends with it).</summary>
     public string Path { get; set; } = "/webhooks/mellanrum";

@@ -75,7 +75,7 @@ if (builder is WebApplicationBuilder webBuilder)
     }
 
     var app = webBuilder.Build();
-    app.MapHubWebhook(partner.Webhook.Path, partner.Webhook.Secret);
+    app.MapHubWebhook(partner.Webhook.Path, [partner.Webhook.Secret!, .. partner.Webhook.PreviousSecret is { Length: > 0 } previous ? [previous] : Array.Empty<string>()]);
     await app.RunAsync();
 }
 else

@@ -15,16 +15,48 @@ public static partial class WebhookReceiver
 {
     private const int MaxBodyBytes = 1024 * 1024;
 
-    public static IEndpointRouteBuilder MapHubWebhook(this IEndpointRouteBuilder endpoints, string path, string secret)
+    /// <summary>
+    /// Maps the receiver; <paramref name="secrets"/> are the current signing secret and, during a rotation, the previous
+    /// one: a delivery is accepted when one of its signatures verifies with one of them.
+    /// </summary>
+    public static IEndpointRouteBuilder MapHubWebhook(this IEndpointRouteBuilder endpoints, string path, IReadOnlyList<string> secrets)
     {
         // The library takes the secret with or without its "whsec_" prefix and checks the timestamp tolerance itself.
-        var webhook = new StandardWebhook(secret);
+        var webhooks = secrets.Select(s => new StandardWebhook(s)).ToArray();
         endpoints.MapPost(path, (HttpRequest request, UpdateProcessor processor, ILogger<UpdateProcessor> logger, CancellationToken cancellationToken) =>
-            ReceiveAsync(request, webhook, processor, logger, cancellationToken));
+            ReceiveAsync(request, webhooks, processor, logger, cancellationToken));
         return endpoints;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpRequest request, StandardWebhook webhook, UpdateProcessor processor, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Verifies every signature of <c>webhook-signature</c> on its own with every secret: during a rotation the hub
+    /// sends one per valid secret, and StandardWebhooks 1.1.2's <c>Verify</c> compares only the first of a list.
+    /// </summary>
+    private static void Verify(string body, IHeaderDictionary headers, IReadOnlyList<StandardWebhook> webhooks)
+    {
+        var signatures = headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        WebhookVerificationException? last = null;
+        foreach (var webhook in webhooks)
+        {
+            foreach (var signature in signatures.DefaultIfEmpty(string.Empty))
+            {
+                var one = new HeaderDictionary(headers.ToDictionary(h => h.Key, h => h.Value)) { ["webhook-signature"] = signature };
+                try
+                {
+                    webhook.Verify(body, one);
+                    return;
+                }
+                catch (WebhookVerificationException e)
+                {
+                    last = e;
+                }
+            }
+        }
+
+        throw last ?? new WebhookVerificationException("No signing secret configured.");
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, IReadOnlyList<StandardWebhook> webhooks, UpdateProcessor processor, ILogger logger, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
@@ -36,7 +68,7 @@ public static partial class WebhookReceiver
         var body = await reader.ReadToEndAsync(cancellationToken);
         try
         {
-            webhook.Verify(body, request.Headers);
+            Verify(body, request.Headers, webhooks);
         }
         catch (WebhookVerificationException e)
         {

@@ -17,13 +17,14 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
     private const string Admin = WorkerFixture.AdminKey;
 
     /// <summary>What each host stamps or measures with its own clock.</summary>
-    private static readonly string[] Clock = ["receivedAt", "at", "firstAttemptAt", "nextAttemptAt", "retriedAt", "createdAt", "updatedAt", "previousSecretValidUntil", "latencyMs"];
+    private static readonly string[] Clock = ["secrets", "keys", "credentialId", "previousValidUntil", "receivedAt", "since", "at", "firstAttemptAt", "nextAttemptAt", "retriedAt", "createdAt", "updatedAt", "previousSecretValidUntil", "latencyMs"];
 
     private static readonly Dictionary<string, Func<HostPair, Task<Row>>> Invocations = new(StringComparer.Ordinal)
     {
         ["GetHealth"] = pair => HttpAsync(pair, "GetHealth", HttpMethod.Get, "/api/v1/health"),
         ["GetApiInfo"] = pair => HttpAsync(pair, "GetApiInfo", HttpMethod.Get, "/api/v1/api-info"),
-        ["GetOpenApi"] = pair => HttpAsync(pair, "GetOpenApi", HttpMethod.Get, "/api/v1/openapi.json"),
+        ["GetOpenApi"] = pair => HttpAsync(pair, "GetOpenApi", HttpMethod.Get, "/api/v1/openapi"),
+        ["GetOpenApiJson"] = pair => HttpAsync(pair, "GetOpenApiJson", HttpMethod.Get, "/api/v1/openapi.json"),
         ["PutSource"] = pair => HttpAsync(pair, "PutSource", HttpMethod.Put, "/api/v1/admin/sources/conformance-put-source", Admin, """{"organisation":"0180","name":"Stockholms diarium"}""", "secret", "key"),
         ["RotateSourceSecret"] = async pair =>
         {
@@ -49,7 +50,31 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
         },
         ["GetCollaboration"] = async pair => await HttpAsync(pair, "GetCollaboration", HttpMethod.Get, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}"),
         ["ListCollaborationUpdates"] = async pair => await HttpAsync(pair, "ListCollaborationUpdates", HttpMethod.Get, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}/updates"),
-        ["PutPartner"] = pair => HttpAsync(pair, "PutPartner", HttpMethod.Put, "/api/v1/admin/partners/conformance-put-partner", Admin, """{"organisation":"0180","channels":[{"type":"queue"}]}""", "webhookSecret", "key"),
+        ["PutPartner"] = pair => HttpAsync(pair, "PutPartner", HttpMethod.Put, "/api/v1/admin/partners/conformance-put-partner", Admin, """{"organisation":"0180","channels":[{"type":"queue"}]}""", "secret", "webhookSecret", "key"),
+        ["RotateSourceKey"] = async pair =>
+        {
+            await Scenario.RegisterSourceAsync(pair, "conformance-rotate-key");
+            return await HttpAsync(pair, "RotateSourceKey", HttpMethod.Post, "/api/v1/admin/sources/conformance-rotate-key/keys", Admin, null, "key");
+        },
+        ["RevokeSourceCredential"] = async pair =>
+        {
+            // Credential ids differ between the hosts (each made its own); a revocation of one neither has answers alike.
+            await Scenario.RegisterSourceAsync(pair, "conformance-revoke");
+            return await HttpAsync(pair, "RevokeSourceCredential", HttpMethod.Delete, "/api/v1/admin/sources/conformance-revoke/keys/key_000000000000", Admin);
+        },
+        ["RotatePartnerSecret"] = async pair =>
+            await HttpAsync(pair, "RotatePartnerSecret", HttpMethod.Post, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/secrets", Admin, null, "secret"),
+        ["RotatePartnerKey"] = async pair =>
+            await HttpAsync(pair, "RotatePartnerKey", HttpMethod.Post, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/keys", Admin, null, "key"),
+        ["RevokePartnerCredential"] = async pair =>
+            await HttpAsync(pair, "RevokePartnerCredential", HttpMethod.Delete, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/keys/key_000000000000", Admin),
+        ["GetSource"] = async pair =>
+        {
+            await Scenario.RegisterSourceAsync(pair, "conformance-get-source");
+            return await HttpAsync(pair, "GetSource", HttpMethod.Get, "/api/v1/admin/sources/conformance-get-source", Admin);
+        },
+        ["GetPartner"] = async pair => await HttpAsync(pair, "GetPartner", HttpMethod.Get, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}", Admin),
+        ["ListAudit"] = pair => HttpAsync(pair, "ListAudit", HttpMethod.Get, "/api/v1/admin/audit?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", Admin),
         ["ListDeliveries"] = async pair => await HttpAsync(pair, "ListDeliveries", HttpMethod.Get, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/deliveries", Admin),
         ["ReplayDeliveries"] = async pair =>
         {
@@ -101,6 +126,14 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             return await QueueAsync(pair, "KeepPoisonedDelivery", $$"""{"partnerId":"{{scenario.PartnerId}}","updateId":"{{scenario.UpdateId}}","url":"https://example.invalid/hook","attempt":5,"body":"{}","firstAttemptAt":"2026-11-19T08:00:00Z"}""", "a delivery that failed every attempt");
         },
         ["KeepPoisonedFanout"] = pair => QueueAsync(pair, "KeepPoisonedFanout", """{"updateId":"01jconformance0unknown0000"}""", "a poisoned fan-out of an update that is not stored"),
+        ["PutCollaboration"] = async pair =>
+        {
+            var scenario = await pair.ScenarioAsync();
+            return await HttpAsync(pair, "PutCollaboration", HttpMethod.Put, $"/api/v1/collaborations/{scenario.Collaboration}", Admin, """{"description":"Gemensamt för konformansen.","form":"projekt"}""");
+        },
+        ["RemoveCollaborationMember"] = async pair =>
+            await HttpAsync(pair, "RemoveCollaborationMember", HttpMethod.Delete, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}/members/0127", Admin),
+        ["MaintainCollaborationIndex"] = pair => TimerAsync(pair, "MaintainCollaborationIndex"),
         ["SweepFanout"] = pair => TimerAsync(pair, "SweepFanout"),
         ["SweepRejections"] = pair => TimerAsync(pair, "SweepRejections"),
         ["SendMonthlyDigest"] = pair => TimerAsync(pair, "SendMonthlyDigest"),

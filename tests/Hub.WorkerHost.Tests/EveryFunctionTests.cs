@@ -44,7 +44,7 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.Created, partnerStatus);
 
         // The source posts an update; the host hands the fan-out message to the worker; the partner's queue gets it.
-        var update = new { externalId = "TOUR-1", collaboration = "tour-samverkan", kind = "decision", title = "Tour", status = "active", area = "digitalisering", participants = new[] { "0136" }, occurredAt = "2026-11-19T09:00:00+01:00" };
+        var update = new { externalId = "TOUR-1", collaboration = "tour-samverkan", kind = "decision", title = "Tour", status = "active", area = "digitalisering", participants = new[] { "0136", "0127" }, occurredAt = "2026-11-19T09:00:00+01:00" };
         var (posted, accepted) = await HttpAsync("PostUpdate", HttpMethod.Post, "/api/v1/sources/tour-source/updates", source.GetProperty("key").GetString(), update);
         Assert.Equal(HttpStatusCode.Accepted, posted);
         var updateId = accepted.GetProperty("id").GetString()!;
@@ -66,6 +66,13 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         var (timeline, updates) = await HttpAsync("ListCollaborationUpdates", HttpMethod.Get, "/api/v1/collaborations/tour-samverkan/updates");
         Assert.Equal(HttpStatusCode.OK, timeline);
         Assert.Equal(updateId, updates.GetProperty("items")[0].GetProperty("id").GetString());
+
+        // The collaboration's owner names it, the admin removes the member it named; the nightly index repair runs.
+        var (renamed, collaboration) = await HttpAsync("PutCollaboration", HttpMethod.Put, "/api/v1/collaborations/tour-samverkan", source.GetProperty("key").GetString(), new { name = "Turnén", form = "projekt" });
+        Assert.Equal(HttpStatusCode.OK, renamed);
+        Assert.Equal("Turnén", collaboration.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await HttpAsync("RemoveCollaborationMember", HttpMethod.Delete, "/api/v1/collaborations/tour-samverkan/members/0127", Admin)).Status);
+        Assert.True((await TimerAsync("MaintainCollaborationIndex")).Succeeded);
 
         // The operator looks at the partner's deliveries and replays them.
         var (deliveriesStatus, deliveries) = await HttpAsync("ListDeliveries", HttpMethod.Get, "/api/v1/admin/partners/tour-partner/deliveries", Admin);
@@ -108,7 +115,28 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.True((await TimerAsync("SweepRejections")).Succeeded);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetHealth", HttpMethod.Get, "/api/v1/health")).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetApiInfo", HttpMethod.Get, "/api/v1/api-info")).Status);
-        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApi", HttpMethod.Get, "/api/v1/openapi.json")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApi", HttpMethod.Get, "/api/v1/openapi")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApiJson", HttpMethod.Get, "/api/v1/openapi.json")).Status);
+
+        // Credentials: the operator rotates the source's key and the partner's secret and key, finds the old key's id,
+        // revokes it, reads the audit log.
+        var (keyRotated, newKey) = await HttpAsync("RotateSourceKey", HttpMethod.Post, "/api/v1/admin/sources/tour-source/keys", Admin);
+        Assert.Equal(HttpStatusCode.OK, keyRotated);
+        var (sourceRead, sourceView) = await HttpAsync("GetSource", HttpMethod.Get, "/api/v1/admin/sources/tour-source", Admin);
+        Assert.Equal(HttpStatusCode.OK, sourceRead);
+        var oldKeyId = sourceView.GetProperty("keys").EnumerateArray().Single(k => k.TryGetProperty("validUntil", out _)).GetProperty("id").GetString();
+        Assert.Equal(source.GetProperty("keys")[0].GetProperty("id").GetString(), oldKeyId);
+        var (partnerRead, partnerView) = await HttpAsync("GetPartner", HttpMethod.Get, "/api/v1/admin/partners/tour-partner", Admin);
+        Assert.Equal(HttpStatusCode.OK, partnerRead);
+        Assert.False(partnerView.TryGetProperty("key", out _), "A partner read shows no key.");
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RevokeSourceCredential", HttpMethod.Delete, $"/api/v1/admin/sources/tour-source/keys/{oldKeyId}", Admin)).Status);
+        Assert.NotEqual(oldKeyId, newKey.GetProperty("credentialId").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RotatePartnerSecret", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/secrets", Admin)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RotatePartnerKey", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/keys", Admin)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RevokePartnerCredential", HttpMethod.Delete, $"/api/v1/admin/partners/tour-partner/keys/{partner.GetProperty("keys")[0].GetProperty("id").GetString()}", Admin)).Status);
+        var (audited, audit) = await HttpAsync("ListAudit", HttpMethod.Get, "/api/v1/admin/audit?limit=100", Admin);
+        Assert.Equal(HttpStatusCode.OK, audited);
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "source.key.revoked" && e.GetProperty("target").GetString() == "tour-source");
     }
 
     private QueueClient Queue(string name) => new(fixture.Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });

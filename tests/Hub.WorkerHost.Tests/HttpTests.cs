@@ -15,7 +15,8 @@ public sealed class HttpTests(WorkerFixture fixture)
     [Theory]
     [InlineData("GetHealth", "/api/v1/health")]
     [InlineData("GetApiInfo", "/api/v1/api-info")]
-    [InlineData("GetOpenApi", "/api/v1/openapi.json")]
+    [InlineData("GetOpenApi", "/api/v1/openapi")]
+    [InlineData("GetOpenApiJson", "/api/v1/openapi.json")]
     public async Task MetaEndpoint_AnswersThroughTheWorker_AsThroughHubLocal(string function, string path)
     {
         using var worker = await fixture.Worker.InvokeHttpAsync(function, WorkerFixture.Request(HttpMethod.Get, path));
@@ -43,7 +44,7 @@ public sealed class HttpTests(WorkerFixture fixture)
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("mellanrum-hub", body.GetProperty("apiName").GetString());
-        Assert.Equal("/api/v1/openapi.json", body.GetProperty("apiDocumentation").GetString());
+        Assert.Equal("/api/v1/openapi", body.GetProperty("apiDocumentation").GetString());
     }
 
     [Fact]

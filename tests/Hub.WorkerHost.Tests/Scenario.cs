@@ -44,7 +44,7 @@ public sealed record Scenario(
     {
         var (worker, local) = await pair.HttpAsync("PutSource", HttpMethod.Put, $"/api/v1/admin/sources/{sourceId}", WorkerFixture.AdminKey, JsonSerializer.Serialize(new { organisation, name = "Konformans " + sourceId, queueIngest }));
         Assert.True(worker.Status is HttpStatusCode.Created or HttpStatusCode.OK, worker.Render());
-        Assert.Equal(local.Masked("secret", "key").Render(), worker.Masked("secret", "key").Render());
+        Assert.Equal(local.Masked("secret", "key", "secrets", "keys").Render(), worker.Masked("secret", "key", "secrets", "keys").Render());
         return new Dictionary<Side, SourceCredentials>
         {
             [Side.Worker] = Credentials(worker),
@@ -69,7 +69,7 @@ public sealed record Scenario(
         var partner = JsonSerializer.Serialize(new { organisation = "0136", channels = new[] { new { type = "queue" } }, digest = new { recipients = new[] { "it@haninge.example" } } });
         var (partnerWorker, partnerLocal) = await pair.HttpAsync("PutPartner", HttpMethod.Put, $"/api/v1/admin/partners/{Partner}", WorkerFixture.AdminKey, partner);
         Assert.True(partnerWorker.Status is HttpStatusCode.Created or HttpStatusCode.OK, partnerWorker.Render());
-        Assert.Equal(partnerLocal.Masked("webhookSecret", "key").Render(), partnerWorker.Masked("webhookSecret", "key").Render());
+        Assert.Equal(partnerLocal.Masked("secret", "webhookSecret", "key", "secrets", "keys").Render(), partnerWorker.Masked("secret", "webhookSecret", "key", "secrets", "keys").Render());
 
         var (posted, postedLocal) = await PostSignedAsync(pair, Source, credentials, Body);
         Assert.Equal(HttpStatusCode.Accepted, posted.Status);

@@ -26,7 +26,7 @@ public sealed class StartupTests(WorkerFixture fixture, ITestOutputHelper output
             .Select(f => new Trigger(f.Name, f.Trigger.Type, f.Trigger.Route, string.Join(',', f.Trigger.Methods), f.Trigger.QueueName, f.Trigger.Schedule))
             .OrderBy(t => t.Function, StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(29, written.Length);
+        Assert.NotEmpty(written);
         Assert.Equal(written, indexed);
         Assert.All(fixture.Worker.Functions, f => Assert.True(f.Load.Succeeded, $"{f.Name}: {f.Load.Error}"));
     }

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Mellanrum.Hub.Functions.Collaborations;
 
 /// <summary>A collaboration's own settings and members: a member's source key (found from the key alone) or the admin key.</summary>
-public sealed class CollaborationFunctions(KeyAuthenticator keys, CollaborationStore collaborations, CollaborationIndex index, OrganisationRegistry organisations)
+public sealed class CollaborationFunctions(KeyAuthenticator keys, AuditLog audit, CollaborationStore collaborations, CollaborationIndex index, OrganisationRegistry organisations)
 {
     /// <summary>Nightly: deletes index rows no cursor can need any more, and repairs the index against the collaborations.</summary>
     [Function(nameof(MaintainCollaborationIndex))]
@@ -22,7 +22,7 @@ public sealed class CollaborationFunctions(KeyAuthenticator keys, CollaborationS
     /// </summary>
     [Function(nameof(PutCollaboration))]
     public async Task<IResult> PutCollaboration(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/collaborations/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/v1/collaborations/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken)
     {
@@ -50,7 +50,17 @@ public sealed class CollaborationFunctions(KeyAuthenticator keys, CollaborationS
         }
 
         var (outcome, refused) = await collaborations.PutAsync(id, caller, change, cancellationToken);
-        return refused is not null ? HubResults.Problem(refused) : HubResults.Outcome(outcome);
+        if (refused is not null)
+        {
+            return HubResults.Problem(refused);
+        }
+
+        if (outcome is AdminOutcome<Collaboration>.Created or AdminOutcome<Collaboration>.Updated)
+        {
+            await audit.RecordAsync(caller, outcome is AdminOutcome<Collaboration>.Created ? "collaboration.created" : "collaboration.changed", id, cancellationToken: cancellationToken);
+        }
+
+        return HubResults.Outcome(outcome);
     }
 
     /// <summary>
@@ -59,7 +69,7 @@ public sealed class CollaborationFunctions(KeyAuthenticator keys, CollaborationS
     /// </summary>
     [Function(nameof(RemoveCollaborationMember))]
     public async Task<IResult> RemoveCollaborationMember(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/collaborations/{id}/members/{organisation}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/collaborations/{id}/members/{organisation}")] HttpRequest request,
         string id,
         string organisation,
         CancellationToken cancellationToken)
@@ -71,8 +81,12 @@ public sealed class CollaborationFunctions(KeyAuthenticator keys, CollaborationS
         }
 
         var member = organisations.TryResolve(organisation, out var resolved) ? resolved : organisation;
-        return await collaborations.RemoveMemberAsync(id, caller, member, cancellationToken) is { } problem
-            ? HubResults.Problem(problem)
-            : Results.NoContent();
+        if (await collaborations.RemoveMemberAsync(id, caller, member, cancellationToken) is { } problem)
+        {
+            return HubResults.Problem(problem);
+        }
+
+        await audit.RecordAsync(caller, "collaboration.member.removed", id, member, cancellationToken);
+        return Results.NoContent();
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Mellanrum.Hub.Functions.Digest;
 
 /// <summary>The monthly digest: the timer that sends it, a partner's month on the web, and sending a month now.</summary>
-public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, KeyAuthenticator keys)
+public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, KeyAuthenticator keys, AuditLog audit)
 {
     private static readonly Problem Unauthorized = Problem.Unauthorized("Authentication failed: send the admin key or this partner's key as Authorization: Bearer.");
 
@@ -22,7 +22,7 @@ public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, Ke
     /// </summary>
     [Function(nameof(GetPartnerDigest))]
     public async Task<IResult> GetPartnerDigest(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/partners/{partnerId}/digests/{month}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/partners/{partnerId}/digests/{month}")] HttpRequest request,
         string partnerId,
         string month,
         CancellationToken cancellationToken)
@@ -66,10 +66,18 @@ public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, Ke
     /// <summary><c>POST /api/v1/admin/digests/{yyyy-MM}/send</c>: 202 the run's counts; recipients who have the month are skipped; 400, 401.</summary>
     [Function(nameof(SendDigests))]
     public Task<IResult> SendDigests(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/digests/{month}/send")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/digests/{month}/send")] HttpRequest request,
         string month,
         CancellationToken cancellationToken) =>
-        keys.OnlyAdminAsync(request, async () => DigestMonth.TryParse(month, out var parsed)
-            ? HubResults.Json(DigestSendAnswer.Of(await runner.RunAsync(parsed, cancellationToken)), StatusCodes.Status202Accepted)
-            : HubResults.Problem(Problem.BadRequest("Invalid month.", [DigestMonth.Invalid(month)])));
+        keys.OnlyAdminAsync(request, async caller =>
+        {
+            if (!DigestMonth.TryParse(month, out var parsed))
+            {
+                return HubResults.Problem(Problem.BadRequest("Invalid month.", [DigestMonth.Invalid(month)]));
+            }
+
+            var answer = DigestSendAnswer.Of(await runner.RunAsync(parsed, cancellationToken));
+            await audit.RecordAsync(caller, "digest.sent", parsed.ToString(), $"{answer.Sent} sent, {answer.Skipped} skipped, {answer.Failed} failed", cancellationToken);
+            return HubResults.Json(answer, StatusCodes.Status202Accepted);
+        });
 }

@@ -1,34 +1,62 @@
 using System.Buffers;
+using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
 
 namespace Mellanrum.Hub.Functions.Http;
 
-/// <summary>Reads a request body up to a limit, stopping as soon as it is crossed: never buffers more than the limit.</summary>
+/// <summary>
+/// Reads a request body up to a limit, stopping as soon as it is crossed: never buffers more than the limit. A body
+/// sent with <c>Content-Encoding: gzip</c> or <c>br</c> is decompressed while it is read and the limit applies to the
+/// decompressed bytes, so a zip bomb stops a little past the limit; any other encoding is refused.
+/// </summary>
 public static class BodyReader
 {
-    /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>The body (decompressed), or the problem: 413 past the limit, 415 for an unknown encoding, 400 for a broken one.</summary>
+    public static async Task<(ReadOnlyMemory<byte> Body, Problem? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > maxBytes)
+        var encodings = request.Headers.ContentEncoding.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Where(e => !e.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            .ToArray();
+        if (encodings.Length > 1 || (encodings.Length == 1 && encodings[0].ToLowerInvariant() is not ("gzip" or "br")))
         {
-            return null;
+            return (default, new Problem(415, "Unsupported media type", $"Content-Encoding '{Ids.Echo(string.Join(", ", encodings))}' is not accepted: send the body as it is, or with gzip or br.", []));
         }
 
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is { } length and > 0 ? (int)length : 4096);
-        while (true)
+        var encoding = encodings.Length == 1 ? encodings[0].ToLowerInvariant() : null;
+        if (encoding is null && request.ContentLength > maxBytes)
         {
-            var span = buffer.GetMemory(8192)[..8192];
-            var read = await request.Body.ReadAsync(span, cancellationToken);
-            if (read == 0)
-            {
-                return buffer.WrittenMemory;
-            }
+            return (default, Problem.TooLarge(maxBytes));
+        }
 
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes)
+        await using var body = encoding switch
+        {
+            "gzip" => new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
+            "br" => new BrotliStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
+            _ => (Stream?)null,
+        };
+        var source = body ?? request.Body;
+        var buffer = new ArrayBufferWriter<byte>(encoding is null && request.ContentLength is { } length and > 0 ? (int)length : 4096);
+        try
+        {
+            while (true)
             {
-                return null;
+                var span = buffer.GetMemory(8192)[..8192];
+                var read = await source.ReadAsync(span, cancellationToken);
+                if (read == 0)
+                {
+                    return (buffer.WrittenMemory, null);
+                }
+
+                buffer.Advance(read);
+                if (buffer.WrittenCount > maxBytes)
+                {
+                    return (default, Problem.TooLarge(maxBytes));
+                }
             }
+        }
+        catch (InvalidDataException)
+        {
+            return (default, Problem.BadRequest($"The body is not valid {encoding} data, as its Content-Encoding says."));
         }
     }
 }

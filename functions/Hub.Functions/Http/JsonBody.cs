@@ -16,15 +16,15 @@ public static class JsonBody
             return (null, Problem.UnsupportedMediaType(request.ContentType));
         }
 
-        var body = await BodyReader.ReadAsync(request, MaxBytes, cancellationToken);
-        if (body is null)
+        var (body, refused) = await BodyReader.ReadAsync(request, MaxBytes, cancellationToken);
+        if (refused is not null)
         {
-            return (null, Problem.TooLarge(MaxBytes));
+            return (null, refused);
         }
 
         try
         {
-            var value = JsonSerializer.Deserialize<T>(body.Value.Span, HubJson.Options);
+            var value = JsonSerializer.Deserialize<T>(body.Span, HubJson.Options);
             return value is null ? (null, Problem.BadRequest("The body must be a JSON object.")) : (value, null);
         }
         catch (JsonException e)

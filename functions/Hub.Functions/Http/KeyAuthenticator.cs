@@ -9,16 +9,23 @@ namespace Mellanrum.Hub.Functions.Http;
 
 /// <summary>
 /// The one check of the keys callers present as <c>Authorization: Bearer</c>: the operator's admin key (every
-/// <c>/admin/</c> route), a source's key (its rejections) and a partner's key (its digest). It runs inside the
+/// <c>/admin/</c> route), a source's key (found from the key alone), a partner's key (its digest). It runs inside the
 /// function, so both hosts run it.
 /// </summary>
-public sealed class KeyAuthenticator(IOptions<HubOptions> options, SourceStore sources, PartnerStore partners)
+public sealed class KeyAuthenticator(IOptions<HubOptions> options, SourceStore sources, PartnerStore partners, TimeProvider time)
 {
     private static readonly Problem AdminOnly = Problem.Unauthorized("Authentication failed: send the admin key as Authorization: Bearer.");
+
+    /// <summary>The admin key's id in the audit log: the start of its hash, never the key.</summary>
+    private string AdminKeyId => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.AdminKey)))[..12];
 
     /// <summary>Runs <paramref name="handle"/> only for the admin key; anyone else gets a 401 problem.</summary>
     public async Task<IResult> OnlyAdminAsync(HttpRequest request, Func<Task<IResult>> handle) =>
         IsAdmin(request) ? await handle() : HubResults.Problem(AdminOnly);
+
+    /// <summary>As <see cref="OnlyAdminAsync(HttpRequest, Func{Task{IResult}})"/>, handing the admin on (for the audit log).</summary>
+    public async Task<IResult> OnlyAdminAsync(HttpRequest request, Func<Caller, Task<IResult>> handle) =>
+        IsAdmin(request) ? await handle(new Caller.AdminCaller(AdminKeyId)) : HubResults.Problem(AdminOnly);
 
     public bool IsAdmin(HttpRequest request) => BearerToken(request) is { } token && IsAdminKey(token);
 
@@ -32,15 +39,15 @@ public sealed class KeyAuthenticator(IOptions<HubOptions> options, SourceStore s
 
         if (IsAdminKey(token))
         {
-            return Caller.Admin;
+            return new Caller.AdminCaller(AdminKeyId);
         }
 
-        return await sources.FindByKeyAsync(token, cancellationToken) is { } source
-            ? new Caller.SourceCaller(source.Id, source.Organisation)
+        return await sources.FindByKeyAsync(token, cancellationToken) is { } source && source.KeyFor(token, time.GetUtcNow()) is { } key
+            ? new Caller.SourceCaller(source.Id, source.Organisation, key.Id)
             : Caller.Anonymous;
     }
 
-    /// <summary>The admin key, or the key of source <paramref name="sourceId"/>.</summary>
+    /// <summary>The admin key, or a valid key of source <paramref name="sourceId"/>.</summary>
     public async Task<bool> IsAdminOrSourceAsync(HttpRequest request, string sourceId, CancellationToken cancellationToken)
     {
         if (BearerToken(request) is not { } token)
@@ -51,12 +58,12 @@ public sealed class KeyAuthenticator(IOptions<HubOptions> options, SourceStore s
         return IsAdminKey(token)
             || (sourceId != RejectionStore.Unattributed
                 && await sources.GetAsync(sourceId, cancellationToken) is { } source
-                && Credentials.KeyMatches(token, source.KeyHash));
+                && source.KeyFor(token, time.GetUtcNow()) is not null);
     }
 
     /// <summary>
-    /// The admin key or partner <paramref name="partnerId"/>'s own key: the partner (null for the admin when there is
-    /// no such partner). Unknown partner and another's key look the same, so ids cannot be probed.
+    /// The admin key or a valid key of partner <paramref name="partnerId"/>: the partner (null for the admin when there
+    /// is no such partner). Unknown partner and another's key look the same, so ids cannot be probed.
     /// </summary>
     public async Task<(bool Allowed, Partner? Partner)> AdminOrPartnerAsync(HttpRequest request, string partnerId, CancellationToken cancellationToken)
     {
@@ -71,7 +78,7 @@ public sealed class KeyAuthenticator(IOptions<HubOptions> options, SourceStore s
             return (true, partner);
         }
 
-        return partner?.KeyHash is { } hash && Credentials.KeyMatches(token, hash) ? (true, partner) : (false, null);
+        return partner is not null && partner.HasKey(token, time.GetUtcNow()) ? (true, partner) : (false, null);
     }
 
     /// <summary>The Bearer token of <c>Authorization</c>, when there is exactly one such header.</summary>

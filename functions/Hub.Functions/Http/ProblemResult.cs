@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 
 namespace Mellanrum.Hub.Functions.Http;
@@ -30,24 +30,9 @@ public sealed class ProblemResult(Problem problem) : IResult
             response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        var buffer = new ArrayBufferWriter<byte>(512);
-        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = HubJson.Options.Encoder });
-        writer.WriteStartObject();
-        writer.WriteString("type", $"https://mellanrum.se/problems/{problem.Status}");
-        writer.WriteString("title", problem.Title);
-        writer.WriteNumber("status", problem.Status);
-        writer.WriteString("detail", problem.Detail);
-        writer.WriteString("instance", Instance(httpContext.Request));
-        if (problem.InvalidParameters is { Count: > 0 } invalid)
-        {
-            writer.WritePropertyName("invalid-parameters");
-            JsonSerializer.Serialize(writer, invalid, HubJson.Options);
-        }
-
-        writer.WriteEndObject();
-        await writer.FlushAsync(httpContext.RequestAborted);
-        response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted);
+        var body = JsonSerializer.SerializeToUtf8Bytes(ProblemBody.Of(problem, Instance(httpContext.Request)), HubJson.Options);
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, httpContext.RequestAborted);
     }
 
     /// <summary>The path the problem answers, as a relative URI reference (never the query: it may hold values).</summary>
@@ -56,4 +41,27 @@ public sealed class ProblemResult(Problem problem) : IResult
         var path = (request.PathBase + request.Path).ToUriComponent();
         return string.IsNullOrEmpty(path) ? "/" : path;
     }
+}
+
+/// <summary>
+/// The <c>application/problem+json</c> body (RFC 9457) exactly as it is written, serialised with the hub's JSON options;
+/// the OpenAPI document's <c>Problem</c> schema is exported from this record.
+/// </summary>
+public sealed record ProblemBody(
+    string Type,
+    string Title,
+    int Status,
+    string Detail,
+    string Instance,
+    [property: JsonPropertyName("invalid-parameters")] IReadOnlyList<InvalidParameter>? InvalidParameters,
+    [property: JsonPropertyName("invalid-parameters-omitted")] int? InvalidParametersOmitted = null)
+{
+    public static ProblemBody Of(Problem problem, string instance) => new(
+        $"https://mellanrum.se/problems/{problem.Status}",
+        problem.Title,
+        problem.Status,
+        problem.Detail,
+        instance,
+        problem.InvalidParameters is { Count: > 0 } invalid ? invalid : null,
+        problem.OmittedParameters > 0 ? problem.OmittedParameters : null);
 }

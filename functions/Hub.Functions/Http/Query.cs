@@ -6,11 +6,14 @@ namespace Mellanrum.Hub.Functions.Http;
 /// <summary>Reads the query parameters the API shares: <c>limit</c>/<c>offset</c> paging, RFC 3339 times.</summary>
 public static class Query
 {
+    /// <summary>The largest <c>offset</c> a list accepts.</summary>
+    public const int MaxOffset = 1_000_000;
+
     public static (Paging Paging, Problem? Problem) Paging(HttpRequest request)
     {
         var errors = new List<InvalidParameter>();
         var limit = Integer(request, "limit", Foundation.Paging.DefaultLimit, 1, Foundation.Paging.MaxLimit, errors);
-        var offset = Integer(request, "offset", 0, 0, 1_000_000, errors);
+        var offset = Integer(request, "offset", 0, 0, MaxOffset, errors);
         return (new Paging(limit, offset), errors.Count > 0 ? Problem.BadRequest("Invalid paging parameters.", errors) : null);
     }
 

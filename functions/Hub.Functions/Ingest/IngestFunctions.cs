@@ -7,22 +7,37 @@ using Microsoft.Extensions.Options;
 namespace Mellanrum.Hub.Functions.Ingest;
 
 /// <summary>Updates in: by HTTP (signed or Bearer) and from the <c>inbound-updates</c> storage queue.</summary>
-public sealed class IngestFunctions(IngestService ingest, IOptions<IngestOptions> options)
+public sealed class IngestFunctions(IngestService ingest, ClientAddressLimiter addresses, IOptions<IngestOptions> options)
 {
+    private static readonly string[] WebhookHeaders = ["webhook-id", "webhook-timestamp", "webhook-signature"];
+
     /// <summary>
-    /// <c>POST /api/v1/sources/{sourceId}/updates</c>: 202 accepted (<c>Location</c>), 200 duplicate; 400, 401, 413
-    /// (while reading: never more than the limit is buffered), 415, 422, 429 (<c>Retry-After</c>) as problems.
+    /// <c>POST /api/v1/sources/{sourceId}/updates</c>: 202 accepted (<c>Location</c>), 200 duplicate (also for a
+    /// <c>webhook-id</c> the source used before); 400, 401 (also for repeated <c>webhook-*</c> headers), 403 (not a member),
+    /// 413 (while reading, decompressed: never more than the limit is buffered), 415 (also an unknown Content-Encoding),
+    /// 422, 429 (<c>Retry-After</c>; per address before any work, per source after authentication) as problems.
     /// </summary>
     [Function(nameof(PostUpdate))]
     public async Task<IResult> PostUpdate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/sources/{sourceId}/updates")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/sources/{sourceId}/updates")] HttpRequest request,
         string sourceId,
         CancellationToken cancellationToken)
     {
-        var max = options.Value.MaxBodyBytes;
-        if (await BodyReader.ReadAsync(request, max, cancellationToken) is not { } body)
+        // Before anything costs: the per-address rate, and repeated webhook-* headers (only the first could be verified).
+        if (addresses.Refuse(request) is { } flood)
         {
-            return HubResults.Problem(Problem.TooLarge(max));
+            return HubResults.Problem(flood);
+        }
+
+        if (WebhookHeaders.Any(h => request.Headers[h].Count > 1))
+        {
+            return HubResults.Problem(Problem.Unauthorized("Authentication failed: send each webhook-* header once."));
+        }
+
+        var (body, refused) = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        if (refused is not null)
+        {
+            return HubResults.Problem(refused);
         }
 
         var credentials = new PresentedCredentials(

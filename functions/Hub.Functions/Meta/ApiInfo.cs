@@ -7,7 +7,7 @@ public sealed record ApiInfo(string ApiName, string ApiVersion, string ApiReleas
         "mellanrum-hub",
         "1.0.0",
         "2026-11-30",
-        "/api/v1/openapi.json",
+        "/api/v1/openapi",
         "active",
         "Mellanrum: the samverkan integration hub for Swedish municipalities.");
 }

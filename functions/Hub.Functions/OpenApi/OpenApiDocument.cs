@@ -1,17 +1,21 @@
-using System.Reflection;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Mellanrum.Hub.Functions.OpenApi;
 
-/// <summary>The OpenAPI 3 document the hub serves.</summary>
+/// <summary>The OpenAPI 3.1 document the hub serves: built from the code once, on first use, and kept.</summary>
 public static class OpenApiDocument
 {
-    public static readonly string Json = Read();
-
-    private static string Read()
+    private static readonly Lazy<string> Text = new(() => Build().ToJsonString(new JsonSerializerOptions
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Mellanrum.Hub.Functions.openapi.json")
-            ?? throw new InvalidOperationException("openapi.json is not embedded.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    }));
+
+    /// <summary>The document as JSON text, as it is served.</summary>
+    public static string Json => Text.Value;
+
+    /// <summary>A fresh copy of the document.</summary>
+    public static JsonObject Build() => OpenApiBuilder.Build();
 }

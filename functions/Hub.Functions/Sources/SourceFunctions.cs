@@ -6,33 +6,70 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Mellanrum.Hub.Functions.Sources;
 
-/// <summary>Source administration (admin key) and a source's rejections (its own key or the admin key).</summary>
-public sealed class SourceFunctions(KeyAuthenticator keys, SourceAdministration administration, RejectionStore rejections, IngestService ingest)
+/// <summary>Source administration and credentials (admin key) and a source's rejections (its own key or the admin key).</summary>
+public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, SourceAdministration administration, RejectionStore rejections, IngestService ingest, ReplayGuard replays)
 {
-    /// <summary><c>PUT /api/v1/admin/sources/{sourceId}</c>: 201 with the secret and key (shown once), 200 updated, 401, 422.</summary>
+    private const string NoSource = "No such source.";
+
+    /// <summary><c>PUT /api/v1/admin/sources/{sourceId}</c>: 201 with the <c>secret</c> and <c>key</c> (shown once), 200 updated, 401, 422.</summary>
     [Function(nameof(PutSource))]
     public Task<IResult> PutSource(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/admin/sources/{sourceId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/v1/admin/sources/{sourceId}")] HttpRequest request,
         string sourceId,
         CancellationToken cancellationToken) =>
-        AdminPut.HandleAsync<SourceRegistration, SourceRegistrationResult>(keys, request, (body, ct) => administration.PutAsync(sourceId, body, ct), cancellationToken);
+        AdminPut.HandleAsync<SourceRegistration, SourceRegistrationResult>(keys, audit, request, "source", sourceId, (body, ct) => administration.PutAsync(sourceId, body, ct), cancellationToken);
 
-    /// <summary><c>POST /api/v1/admin/sources/{sourceId}/secrets</c>: 200 the new secret (shown once), 401, 404.</summary>
+    /// <summary><c>GET /api/v1/admin/sources/{sourceId}</c>: 200 the source and the ids of its valid secrets and keys (never one of them), 401, 404.</summary>
+    [Function(nameof(GetSource))]
+    public Task<IResult> GetSource(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/sources/{sourceId}")] HttpRequest request,
+        string sourceId,
+        CancellationToken cancellationToken) =>
+        keys.OnlyAdminAsync(request, async () =>
+            await administration.GetAsync(sourceId, cancellationToken) is { } source ? HubResults.Json(source) : HubResults.Problem(Problem.NotFound(NoSource)));
+
+    /// <summary><c>POST /api/v1/admin/sources/{sourceId}/secrets</c>: 200 a new signing <c>secret</c> (shown once; the previous one works for the overlap), 401, 404.</summary>
     [Function(nameof(RotateSourceSecret))]
     public Task<IResult> RotateSourceSecret(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/sources/{sourceId}/secrets")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/sources/{sourceId}/secrets")] HttpRequest request,
         string sourceId,
         CancellationToken cancellationToken) =>
-        keys.OnlyAdminAsync(request, async () => await administration.RotateSecretAsync(sourceId, cancellationToken) switch
-        {
-            AdminOutcome<SecretRotation>.Created c => HubResults.Json(c.Value),
-            _ => HubResults.Problem(Problem.NotFound("No such source.")),
-        });
+        AdminPut.CredentialAsync(keys, audit, request, "source.secret.rotated", sourceId, () => administration.RotateSecretAsync(sourceId, cancellationToken), c => c.CredentialId, NoSource, cancellationToken);
+
+    /// <summary><c>POST /api/v1/admin/sources/{sourceId}/keys</c>: 200 a new Bearer <c>key</c> (shown once; the previous one works for the overlap), 401, 404.</summary>
+    [Function(nameof(RotateSourceKey))]
+    public Task<IResult> RotateSourceKey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/sources/{sourceId}/keys")] HttpRequest request,
+        string sourceId,
+        CancellationToken cancellationToken) =>
+        AdminPut.CredentialAsync(keys, audit, request, "source.key.rotated", sourceId, () => administration.RotateKeyAsync(sourceId, cancellationToken), c => c.CredentialId, NoSource, cancellationToken);
+
+    /// <summary>
+    /// <c>DELETE /api/v1/admin/sources/{sourceId}/{kind}/{credentialId}</c> (<c>kind</c> = <c>secrets</c> or <c>keys</c>):
+    /// ends that credential at once; 200 the source with the credentials still valid; 401, 404.
+    /// </summary>
+    [Function(nameof(RevokeSourceCredential))]
+    public Task<IResult> RevokeSourceCredential(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/admin/sources/{sourceId}/{kind}/{credentialId}")] HttpRequest request,
+        string sourceId,
+        string kind,
+        string credentialId,
+        CancellationToken cancellationToken) =>
+        AdminPut.CredentialAsync(
+            keys,
+            audit,
+            request,
+            $"source.{(kind == "keys" ? "key" : "secret")}.revoked",
+            sourceId,
+            () => CredentialKinds.Matches(kind, credentialId) ? administration.RevokeAsync(sourceId, credentialId, cancellationToken) : Task.FromResult<AdminOutcome<SourceRegistrationResult>>(new AdminOutcome<SourceRegistrationResult>.NotFound()),
+            _ => credentialId,
+            "No such source, or no such valid credential of it.",
+            cancellationToken);
 
     /// <summary><c>GET /api/v1/sources/{sourceId}/rejections?limit=&amp;offset=</c>: newest first; 400, 401.</summary>
     [Function(nameof(ListRejections))]
     public async Task<IResult> ListRejections(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/sources/{sourceId}/rejections")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/sources/{sourceId}/rejections")] HttpRequest request,
         string sourceId,
         CancellationToken cancellationToken)
     {
@@ -50,7 +87,7 @@ public sealed class SourceFunctions(KeyAuthenticator keys, SourceAdministration 
     /// <summary><c>POST /api/v1/sources/{sourceId}/rejections/{rejectionId}/retry</c>: as an ingest (202, 200, 4xx), 401, 404, 409.</summary>
     [Function(nameof(RetryRejection))]
     public async Task<IResult> RetryRejection(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/sources/{sourceId}/rejections/{rejectionId}/retry")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/sources/{sourceId}/rejections/{rejectionId}/retry")] HttpRequest request,
         string sourceId,
         string rejectionId,
         CancellationToken cancellationToken) =>
@@ -58,8 +95,8 @@ public sealed class SourceFunctions(KeyAuthenticator keys, SourceAdministration 
             ? IngestResults.Of(await ingest.RetryAsync(sourceId, rejectionId, cancellationToken))
             : HubResults.Problem(Problem.Unauthorized());
 
-    /// <summary>Rejections older than the retention period (default 90 days) are deleted nightly.</summary>
+    /// <summary>Nightly: rejections older than the retention period (default 90 days), and webhook-ids past their replay window, are deleted.</summary>
     [Function(nameof(SweepRejections))]
     public Task SweepRejections([TimerTrigger("%HubRejectionSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        rejections.SweepAsync(cancellationToken);
+        Task.WhenAll(rejections.SweepAsync(cancellationToken), replays.SweepAsync(cancellationToken));
 }

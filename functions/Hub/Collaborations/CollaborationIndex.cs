@@ -30,9 +30,6 @@ public sealed record CollaborationSummary(
     IReadOnlyList<string> Counties,
     [property: System.Text.Json.Serialization.JsonConverter(typeof(UtcDateTimeOffsetConverter))] DateTimeOffset LastActivity);
 
-/// <summary>A page of a list that can grow without bound: the items, and the cursor of the next page (null at the end).</summary>
-public sealed record CursorPage<T>(IReadOnlyList<T> Items, int Limit, string? NextCursor);
-
 /// <summary>
 /// Collaborations newest activity first, as an index kept as activity changes (<c>CollaborationIndex</c>,
 /// PartitionKey <c>activity</c>, RowKey = inverted last-activity ticks + id), so a list is a range read, never the

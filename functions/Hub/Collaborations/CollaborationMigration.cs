@@ -72,9 +72,10 @@ public sealed class CarryOverAtStart(HubStorage storage, CollaborationStore coll
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            // Storage not reachable at start: the lazy carry-over on read still does it.
+            // Whatever failed (storage not reachable at start, say) must not stop the host: the lazy carry-over on read
+            // still does it.
             logger.LogWarning("Could not carry collaborations over at start ({Error}); they are carried over when read", e.GetType().Name);
         }
     }

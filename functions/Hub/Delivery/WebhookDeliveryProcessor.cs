@@ -45,7 +45,7 @@ public sealed class WebhookDeliveryProcessor(
             message = message with { Url = moved };
         }
 
-        if (partner?.ProtectedWebhookSecret is null || !partner.Channels.Any(c => c.Type == PartnerChannel.Webhook && c.Url == message.Url))
+        if (partner is null || !partner.Channels.Any(c => c.Type == PartnerChannel.Webhook && c.Url == message.Url))
         {
             await DeadLetterAsync(message, partner is null || !partner.Channels.Any(c => c.Type == PartnerChannel.Webhook)
                 ? "The partner no longer has a webhook endpoint; replay once it has one."
@@ -59,8 +59,8 @@ public sealed class WebhookDeliveryProcessor(
             return true;
         }
 
-        var secret = protector.Unprotect(partner.ProtectedWebhookSecret);
-        var result = await sender.SendAsync(new WebhookDelivery(partner.Id, message.UpdateId, message.Url, secret, Encoding.UTF8.GetBytes(message.Body)), cancellationToken);
+        var secrets = partner.SigningSecrets(now).Select(s => protector.Unprotect(s.Stored)).ToArray();
+        var result = await sender.SendAsync(new WebhookDelivery(partner.Id, message.UpdateId, message.Url, secrets, Encoding.UTF8.GetBytes(message.Body)), cancellationToken);
         var decision = schedule.Decide(message.Attempt, result);
         var status = decision.Step switch
         {

@@ -23,9 +23,20 @@ public enum DigestMailFailure
     Uncertain,
 }
 
-public sealed class DigestMailException(DigestMailFailure failure, string message, Exception? inner = null) : Exception(message, inner)
+public sealed class DigestMailException(DigestMailFailure failure, string message, Exception? cause = null)
+    : Exception(message + (cause is null ? string.Empty : $" ({Describe(cause)})"))
 {
     public DigestMailFailure Failure { get; } = failure;
+
+    /// <summary>
+    /// What failed, without the server's text: SMTP servers repeat the recipient's address in their replies, and the
+    /// hub logs no e-mail address. The cause's type and, for a refused command, its status and error code.
+    /// </summary>
+    public static string Describe(Exception cause) => cause switch
+    {
+        SmtpCommandException command => $"{nameof(SmtpCommandException)} {(int)command.StatusCode} {command.ErrorCode}",
+        _ => cause.GetType().Name,
+    };
 }
 
 /// <summary>Sends digest emails; one session per run so that one SMTP connection carries many messages.</summary>
@@ -129,7 +140,8 @@ public sealed partial class DigestMailer(IOptions<SmtpOptions> options, Resilien
                         or SslHandshakeException => DigestMailFailure.Transient,
                     _ => DigestMailFailure.Rejected,
                 };
-                logger.LogWarning(e, "Could not connect to the SMTP server {Host}:{Port} ({Failure})", settings.Host, settings.Port, failure);
+                // Without the exception: its text is the server's, which may repeat an address.
+                logger.LogWarning("Could not connect to the SMTP server {Host}:{Port} ({Failure}: {Cause})", settings.Host, settings.Port, failure, DigestMailException.Describe(e));
                 throw new DigestMailException(failure, "Could not connect to the SMTP server.", e);
             }
             catch

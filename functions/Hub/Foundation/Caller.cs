@@ -5,18 +5,26 @@ public abstract record Caller
 {
     public static readonly Caller Anonymous = new AnonymousCaller();
 
-    public static readonly Caller Admin = new AdminCaller();
+    public static readonly Caller Admin = new AdminCaller("admin");
 
-    /// <summary>The operator, with the admin key.</summary>
-    public sealed record AdminCaller : Caller;
+    /// <summary>The operator, with the admin key (named by <paramref name="KeyId"/>, never the key).</summary>
+    public sealed record AdminCaller(string KeyId) : Caller;
 
-    /// <summary>A registered source, identified by its own key; it speaks for <paramref name="SourceOrganisation"/>.</summary>
-    public sealed record SourceCaller(string SourceId, string SourceOrganisation) : Caller;
+    /// <summary>A registered source, identified by its own key (<paramref name="KeyId"/>); it speaks for <paramref name="SourceOrganisation"/>.</summary>
+    public sealed record SourceCaller(string SourceId, string SourceOrganisation, string KeyId = "") : Caller;
 
     /// <summary>No key (or one that matched nothing).</summary>
     public sealed record AnonymousCaller : Caller;
 
     public bool IsAdmin => this is AdminCaller;
+
+    /// <summary>Who acted, as the audit log names it: the key's id, never the key.</summary>
+    public string Actor => this switch
+    {
+        AdminCaller a => $"admin:{a.KeyId}",
+        SourceCaller s => $"source:{s.SourceId}:{s.KeyId}",
+        _ => "anonymous",
+    };
 
     /// <summary>The organisation a source caller speaks for; null for the admin and anonymous.</summary>
     public string? Organisation => (this as SourceCaller)?.SourceOrganisation;

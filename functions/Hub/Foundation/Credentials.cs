@@ -19,6 +19,7 @@ public static class Credentials
 
     public static bool KeyMatches(string presented, string storedHash)
     {
+        HubMetrics.CredentialOperations.Add(1, new KeyValuePair<string, object?>("operation", "key-compare"));
         var presentedHash = Encoding.ASCII.GetBytes(HashKey(presented));
         var stored = Encoding.ASCII.GetBytes(storedHash);
         return CryptographicOperations.FixedTimeEquals(presentedHash, stored);

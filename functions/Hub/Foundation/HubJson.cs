@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Mellanrum.Hub.Foundation;
 
-/// <summary>The one set of JSON options the hub writes its contract with: camelCase, no nulls, UTF-8 text unescaped.</summary>
+/// <summary>The one set of JSON options the hub writes its contract with: camelCase, no nulls, UTF-8 text unescaped, times in UTC.</summary>
 public static class HubJson
 {
     public static readonly JsonSerializerOptions Options = Create();
@@ -17,6 +17,9 @@ public static class HubJson
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+
+        // Every time the hub writes is RFC 3339 in UTC with a Z, whatever record it is on.
+        options.Converters.Add(new UtcDateTimeOffsetConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

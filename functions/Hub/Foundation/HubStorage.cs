@@ -24,6 +24,8 @@ public sealed class HubStorage(TableServiceClient tables, QueueServiceClient que
     public const string CollaborationIndexTable = "CollaborationIndex";
     public const string MembershipsTable = "Memberships";
     public const string SourceKeysTable = "SourceKeys";
+    public const string AuditTable = "Audit";
+    public const string WebhookIdsTable = "WebhookIds";
 
     /// <summary>Logical queue names; the real names come from the settings the triggers use (<c>%HubInboundQueue%</c> ...).</summary>
     public const string InboundQueue = "inbound-updates";

@@ -87,10 +87,42 @@ public static class PersonnummerGuard
     }
 
     private static bool Scan<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T> =>
+        Find(text, 0, out _) >= 0;
+
+    /// <summary>
+    /// <paramref name="text"/> with the digits of every personnummer in it replaced by <c>*</c> (separators kept), so a
+    /// refused payload can be kept without the number; <paramref name="masked"/> says whether there was one.
+    /// </summary>
+    public static string Mask(string text, out bool masked)
+    {
+        masked = false;
+        var chars = text.ToCharArray();
+        var from = 0;
+        while (Find((ReadOnlySpan<char>)chars, from, out var length) is var start and >= 0)
+        {
+            masked = true;
+            for (var k = start; k < start + length; k++)
+            {
+                if (char.IsAsciiDigit(chars[k]))
+                {
+                    chars[k] = '*';
+                }
+            }
+
+            from = start + length;
+        }
+
+        return masked ? new string(chars) : text;
+    }
+
+    /// <summary>Where the first personnummer at or after <paramref name="from"/> starts (-1: none), and its length.</summary>
+    private static int Find<T>(ReadOnlySpan<T> text, int from, out int length)
         where T : unmanaged, IBinaryInteger<T>
     {
         Span<char> digits = stackalloc char[12];
-        var i = 0;
+        length = 0;
+        var i = from;
         while (i < text.Length)
         {
             if (!IsDigit(text[i]))
@@ -98,7 +130,7 @@ public static class PersonnummerGuard
                 var next = text[i..].IndexOfAnyInRange(T.CreateTruncating('0'), T.CreateTruncating('9'));
                 if (next < 0)
                 {
-                    return false;
+                    return -1;
                 }
 
                 i += next;
@@ -113,7 +145,8 @@ public static class PersonnummerGuard
             var run = i - start;
             if (run == 12 && IsPersonnummer(text.Slice(start, 12), century: true))
             {
-                return true;
+                length = 12;
+                return start;
             }
 
             if (run is 6 or 8 && i + 5 <= text.Length && IsSeparator(text[i])
@@ -133,12 +166,13 @@ public static class PersonnummerGuard
 
                 if (IsPersonnummer(digits[..n], century: run == 8))
                 {
-                    return true;
+                    length = run + 5;
+                    return start;
                 }
             }
         }
 
-        return false;
+        return -1;
     }
 
     private static bool IsPersonnummer<T>(ReadOnlySpan<T> digits, bool century)

@@ -48,6 +48,7 @@ public static class WebhookSignature
     /// </summary>
     public static byte[] ComputeHmac(ReadOnlySpan<byte> key, string webhookId, string timestamp, ReadOnlySpan<byte> body)
     {
+        HubMetrics.CredentialOperations.Add(1, new KeyValuePair<string, object?>("operation", "hmac"));
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
         hmac.AppendData(Encoding.UTF8.GetBytes(webhookId));
         hmac.AppendData("."u8);

@@ -3,9 +3,11 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
+using Azure.Security.KeyVault.Secrets;
 using Azure.Storage.Queues;
 using Mellanrum.Hub.Delivery.Chaos;
 using Mellanrum.Hub.Partners;
+using Mellanrum.Hub.Sources;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +26,8 @@ namespace Mellanrum.Hub.Hosting;
 /// <item>with <c>Hub:Chaos</c> set (off by default), every storage client runs its requests through
 /// <see cref="HubChaos.Storage"/> (a <see cref="ChaosPipelinePolicy"/> per retry); Service Bus sends are wrapped by the
 /// channel itself, AMQP having no HTTP pipeline.</item>
+/// <item>Key Vault secrets from <c>Hub:DataProtection:KeyVaultUri</c> (+ <c>:ClientId</c>), when set: the key ring's
+/// KEK (<see cref="KeyRingKeyVault"/>).</item>
 /// </list>
 /// </summary>
 public static class AzureClients
@@ -37,6 +41,7 @@ public static class AzureClients
         var serviceBus = configuration.GetSection(ServiceBusSetting);
         var serviceBusConnectionString = serviceBus.Value ?? serviceBus["connectionString"];
         var serviceBusNamespace = serviceBus["fullyQualifiedNamespace"];
+        var dataProtection = configuration.GetSection(KeyRingOptions.Section);
 
         services.AddHubChaos(configuration);
         services.AddAzureClients(clients =>
@@ -71,6 +76,12 @@ public static class AzureClients
                         ? new ServiceBusClient(serviceBusNamespace, Credential(serviceBus), options)
                         : new ServiceBusClient(serviceBusConnectionString, options);
                 });
+            }
+
+            if (Uri.TryCreate(dataProtection["KeyVaultUri"], UriKind.Absolute, out var vault))
+            {
+                clients.AddClient<SecretClient, SecretClientOptions>((options, credential) => new SecretClient(vault, credential, options))
+                    .WithCredential(Credential(dataProtection));
             }
         });
 

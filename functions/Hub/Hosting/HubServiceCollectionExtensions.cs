@@ -24,6 +24,7 @@ public static class HubServiceCollectionExtensions
         services.AddHubAzureClients(configuration);
         services.AddSingleton<HubStorage>();
         services.AddSingleton<StorageHealth>();
+        services.AddSingleton<AuditLog>();
 
         services.AddSingleton(OrganisationRegistry.Shared);
         services.AddSingleton<UpdateStore>();

@@ -22,4 +22,12 @@ public sealed class IngestOptions
     /// <summary>Burst above the steady rate.</summary>
     [Range(1, 100_000)]
     public int RateBurst { get; set; } = 200;
+
+    /// <summary>Requests per second one client address may send, counted before any other work; 0 turns it off.</summary>
+    [Range(0, 100_000)]
+    public int PerAddressRatePerSecond { get; set; } = 100;
+
+    /// <summary>Burst above the per-address rate.</summary>
+    [Range(1, 100_000)]
+    public int PerAddressBurst { get; set; } = 400;
 }

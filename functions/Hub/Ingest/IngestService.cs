@@ -21,6 +21,7 @@ public sealed class IngestService(
     CollaborationStore collaborations,
     FanoutLedger ledger,
     RejectionStore rejections,
+    ReplayGuard replays,
     TimeProvider time,
     IOptions<IngestOptions> options,
     ILogger<IngestService> logger) : IDisposable
@@ -43,11 +44,13 @@ public sealed class IngestService(
     /// <summary><c>POST /api/v1/sources/{sourceId}/updates</c>: authenticate, rate, read, normalise, store.</summary>
     public async Task<IngestOutcome> IngestAsync(IngestRequest request, CancellationToken cancellationToken)
     {
-        var source = await authenticator.AuthenticateAsync(request.SourceId, request.Credentials, request.Body, cancellationToken);
-        if (source is null)
+        var authenticated = await authenticator.AuthenticateAsync(request.SourceId, request.Credentials, request.Body, cancellationToken);
+        if (authenticated is null)
         {
             return new IngestOutcome.Refused(Problem.Unauthorized(), null);
         }
+
+        var source = authenticated.Source;
 
         using var lease = _rates.AttemptAcquire(source.Id);
         if (!lease.IsAcquired)
@@ -56,7 +59,16 @@ public sealed class IngestService(
             return new IngestOutcome.Refused(Problem.TooManyRequests(wait), null);
         }
 
-        return await ProcessAsync(source, "http", request.ContentType, request.Headers, request.Body, cancellationToken);
+        // A signed request: only what was signed keys it, and a webhook-id the source used before is a replay.
+        var signedId = authenticated.Signed ? request.Credentials.WebhookId : null;
+        if (signedId is not null && await replays.FirstUseAsync(source.Id, signedId, cancellationToken) is { } first
+            && await updates.GetAsync(first, cancellationToken) is { } stored)
+        {
+            logger.LogInformation("Replayed webhook-id from {SourceId}: answered as update {UpdateId}", source.Id, stored.Id);
+            return new IngestOutcome.Stored(stored, Duplicate: true);
+        }
+
+        return await ProcessAsync(source, "http", request.ContentType, request.Headers, request.Body, cancellationToken, signedWebhookId: signedId);
     }
 
     /// <summary>A message from the <c>inbound-updates</c> queue (plain UTF-8 JSON text, or the same in Base64).</summary>
@@ -133,9 +145,19 @@ public sealed class IngestService(
             return new IngestOutcome.Refused(Problem.NotFound("No such rejection for this source."), null);
         }
 
+        if (rejection.State == "resolved")
+        {
+            return new IngestOutcome.Refused(Problem.Conflict($"This rejection was resolved already: it stored update {rejection.UpdateId}."), null);
+        }
+
         if (rejection.BodyTruncated)
         {
             return new IngestOutcome.Refused(Problem.Conflict("The kept body was cut at the storage limit; it cannot be run again. Send the update again instead."), null);
+        }
+
+        if (rejection.BodyMasked)
+        {
+            return new IngestOutcome.Refused(Problem.Conflict("The kept body held a personnummer, which was masked before it was kept; it cannot be run again. Send the update again without it."), null);
         }
 
         var body = Encoding.UTF8.GetBytes(rejection.Body);
@@ -178,7 +200,8 @@ public sealed class IngestService(
         IReadOnlyDictionary<string, string> headers,
         ReadOnlyMemory<byte> body,
         CancellationToken cancellationToken,
-        bool keepRejection = true)
+        bool keepRejection = true,
+        string? signedWebhookId = null)
     {
         var (payload, problem) = PayloadReader.Read(contentType, headers, body);
         if (payload is not null)
@@ -187,7 +210,11 @@ public sealed class IngestService(
             var result = normaliser.Normalise(payload.Update, new NormalisationContext(source.Id, source.Organisation, source.Format == Source.ProfileFormat ? source.Profile : null, now));
             if (result.IsValid)
             {
-                var key = IdempotencyKey.Select(result.Update!.ExternalId, payload.CloudEventId, headers.GetValueOrDefault("webhook-id"), headers.GetValueOrDefault("idempotency-key"));
+                // Signed: only signed material keys it (externalId in the body, else the webhook-id); unsigned headers such
+                // as ce-id or Idempotency-Key never make a signed request count as new.
+                var key = signedWebhookId is not null
+                    ? IdempotencyKey.Select(result.Update!.ExternalId, null, signedWebhookId, null)
+                    : IdempotencyKey.Select(result.Update!.ExternalId, payload.CloudEventId, headers.GetValueOrDefault("webhook-id"), headers.GetValueOrDefault("idempotency-key"));
                 var id = key is null ? Ids.NewId() : Ids.Deterministic(source.Id, key);
                 var update = NormalisedUpdate.Create(id, source.Id, source.Organisation, result.Update, now);
 
@@ -199,6 +226,11 @@ public sealed class IngestService(
                     var (stored, refused) = await StoreAsync(update, collaboration, cancellationToken);
                     if (stored is not null)
                     {
+                        if (signedWebhookId is not null)
+                        {
+                            await replays.RecordAsync(source.Id, signedWebhookId, stored.Update.Id, cancellationToken);
+                        }
+
                         return new IngestOutcome.Stored(stored.Update, stored.Duplicate);
                     }
 
@@ -207,7 +239,7 @@ public sealed class IngestService(
             }
             else
             {
-                problem = Problem.Invalid(result.Errors);
+                problem = Problem.Invalid(result.Errors, result.OmittedErrors);
             }
         }
 

@@ -9,6 +9,7 @@ public static class IngestServiceCollectionExtensions
     {
         services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
         services.AddSingleton<SourceAuthenticator>();
+        services.AddSingleton<ReplayGuard>();
         services.AddSingleton<IngestService>();
         return services;
     }

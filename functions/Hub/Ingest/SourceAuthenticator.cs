@@ -7,7 +7,14 @@ namespace Mellanrum.Hub.Ingest;
 /// <summary>The credentials a request presented, as read from its headers.</summary>
 public sealed record PresentedCredentials(string? BearerKey, string? WebhookId, string? WebhookTimestamp, string? WebhookSignature);
 
-/// <summary>Authenticates a source by Standard Webhooks signature or Bearer key. Unknown source and wrong key look the same.</summary>
+/// <summary>A source that proved who it is, and how: by Standard Webhooks signature (then only signed material may key it), or by its Bearer key.</summary>
+public sealed record AuthenticatedSource(Source Source, bool Signed);
+
+/// <summary>
+/// Authenticates a source by Standard Webhooks signature or Bearer key. An unknown source and a wrong credential look the
+/// same, and cost the same: an unknown source's credential is checked against a decoy (one secret unprotected and one
+/// HMAC for a signature, one key comparison for a Bearer key), as a known source's is against its own.
+/// </summary>
 public sealed class SourceAuthenticator(
     SourceStore sources,
     SecretProtector protector,
@@ -15,43 +22,48 @@ public sealed class SourceAuthenticator(
     IOptions<IngestOptions> options,
     ILogger<SourceAuthenticator> logger)
 {
-    public async Task<Source?> AuthenticateAsync(string sourceId, PresentedCredentials credentials, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<AuthenticatedSource?> AuthenticateAsync(string sourceId, PresentedCredentials credentials, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        if (!Ids.IsSlug(sourceId))
-        {
-            return null;
-        }
-
-        var source = await sources.GetAsync(sourceId, cancellationToken);
-        if (source is null)
-        {
-            // Spend the same work as a real check, so timing does not tell which sources exist.
-            Credentials.KeyMatches(credentials.BearerKey ?? string.Empty, new string('0', 64));
-            logger.LogInformation("Refused a request for unknown source {SourceId}", sourceId);
-            return null;
-        }
-
+        var source = Ids.IsSlug(sourceId) ? await sources.GetAsync(sourceId, cancellationToken) : null;
+        var now = time.GetUtcNow();
         if (credentials.WebhookSignature is not null)
         {
-            var now = time.GetUtcNow();
-            var secrets = source.ValidSecrets(now).Select(s => Credentials.SecretBytes(protector.Unprotect(s.Protected)));
+            var secrets = source is null
+                ? [protector.Decoy]
+                : source.ValidSecrets(now).Select(s => s.Stored);
             var failure = SignatureVerifier.Verify(
-                credentials.WebhookId, credentials.WebhookTimestamp, credentials.WebhookSignature, body.Span, secrets, now, options.Value.TimestampTolerance);
-            if (failure == SignatureFailure.None)
+                credentials.WebhookId,
+                credentials.WebhookTimestamp,
+                credentials.WebhookSignature,
+                body.Span,
+                secrets.Select(s => Credentials.SecretBytes(protector.Unprotect(s))),
+                now,
+                options.Value.TimestampTolerance);
+            if (failure == SignatureFailure.None && source is not null)
             {
-                return source;
+                return new AuthenticatedSource(source, Signed: true);
             }
 
-            logger.LogInformation("Refused a signature for source {SourceId}: {Failure}", sourceId, failure);
+            logger.LogInformation("Refused a signature for source {SourceId}: {Failure}", Ids.Echo(sourceId), source is null ? "unknown source" : failure);
             return null;
         }
 
-        if (credentials.BearerKey is { } key && Credentials.KeyMatches(key, source.KeyHash))
+        if (credentials.BearerKey is { } key)
         {
-            return source;
+            if (source is null)
+            {
+                Credentials.KeyMatches(key, Decoy);
+            }
+            else if (source.KeyFor(key, now) is not null)
+            {
+                return new AuthenticatedSource(source, Signed: false);
+            }
         }
 
-        logger.LogInformation("Refused a request without valid credentials for source {SourceId}", sourceId);
+        logger.LogInformation("Refused a request without valid credentials for source {SourceId}", Ids.Echo(sourceId));
         return null;
     }
+
+    /// <summary>A key hash no key has: what an unknown source's Bearer key is compared with.</summary>
+    private static readonly string Decoy = new('0', 64);
 }

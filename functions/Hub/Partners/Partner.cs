@@ -23,7 +23,10 @@ public sealed record PartnerFilters(
 /// <summary>Who reads the monthly digest, and in which language (<c>sv</c> by default, or <c>en</c>).</summary>
 public sealed record DigestSettings(IReadOnlyList<string> Recipients, string Language = "sv");
 
-/// <summary>An organisation's registration for receiving: channels, filters, digest recipients.</summary>
+/// <summary>
+/// An organisation's registration for receiving: channels, filters, digest recipients; its webhook signing secrets
+/// (protected at rest) and Bearer keys (as hashes), each set rotated with an overlap and revocable at once.
+/// </summary>
 public sealed record Partner(
     string Id,
     string Organisation,
@@ -31,6 +34,22 @@ public sealed record Partner(
     PartnerFilters Filters,
     bool IncludeOwn,
     DigestSettings? Digest,
-    [property: JsonIgnore] string? ProtectedWebhookSecret = null,
-    [property: JsonIgnore] string? KeyHash = null,
-    IReadOnlyList<string>? DisabledWebhooks = null);
+    [property: JsonIgnore] IReadOnlyList<StoredCredential>? Secrets = null,
+    [property: JsonIgnore] IReadOnlyList<StoredCredential>? Keys = null,
+    IReadOnlyList<string>? DisabledWebhooks = null)
+{
+    /// <summary>The signing secrets that sign at <paramref name="now"/>, newest first: two during a rotation's overlap.</summary>
+    public IEnumerable<StoredCredential> SigningSecrets(DateTimeOffset now) => CredentialSet.Valid(Secrets ?? [], now);
+
+    /// <summary>Whether <paramref name="presented"/> is one of this partner's valid keys (every key compared, in constant time).</summary>
+    public bool HasKey(string presented, DateTimeOffset now)
+    {
+        var found = false;
+        foreach (var key in Keys ?? [])
+        {
+            found |= Credentials.KeyMatches(presented, key.Stored) && key.IsValidAt(now);
+        }
+
+        return found;
+    }
+}

@@ -3,6 +3,7 @@ using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Sources;
 using Mellanrum.Hub.Updates;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Partners;
 
@@ -23,10 +24,17 @@ public sealed record PartnerView(
     bool IncludeOwn,
     DigestSettings? Digest,
     IReadOnlyList<string> DisabledWebhooks,
-    [property: JsonPropertyName("webhookSecret")] string? WebhookSecret = null,
+    IReadOnlyList<CredentialView> Secrets,
+    IReadOnlyList<CredentialView> Keys,
+    [property: JsonPropertyName("secret")] string? Secret = null,
     [property: JsonPropertyName("key")] string? Key = null)
 {
-    public static PartnerView Of(Partner p) => new(p.Id, p.Organisation, p.Channels, p.Filters, p.IncludeOwn, p.Digest, p.DisabledWebhooks ?? []);
+    /// <summary>The signing secret's earlier name in this answer, kept as an alias until v2.</summary>
+    [JsonPropertyName("webhookSecret")]
+    public string? WebhookSecret => Secret;
+
+    public static PartnerView Of(Partner p, DateTimeOffset now) => new(
+        p.Id, p.Organisation, p.Channels, p.Filters, p.IncludeOwn, p.Digest, p.DisabledWebhooks ?? [], CredentialSet.Describe(p.Secrets ?? [], now), CredentialSet.Describe(p.Keys ?? [], now));
 }
 
 /// <summary>Registers partners, validating every field at once, and prepares their queues.</summary>
@@ -36,6 +44,8 @@ public sealed class PartnerAdministration(
     OrganisationRegistry organisations,
     WebhookTargetValidator webhookTargets,
     PartnerQueues queues,
+    TimeProvider time,
+    IOptions<CredentialOptions> credentialOptions,
     ILogger<PartnerAdministration> logger)
 {
     private static readonly string[] ChannelTypes = [PartnerChannel.ServiceBus, PartnerChannel.Queue, PartnerChannel.Webhook];
@@ -43,9 +53,9 @@ public sealed class PartnerAdministration(
     public async Task<AdminOutcome<PartnerView>> PutAsync(string partnerId, PartnerRegistration registration, CancellationToken cancellationToken)
     {
         var errors = new List<InvalidParameter>();
-        if (!Ids.IsSlug(partnerId) || partnerId.Length > 50)
+        if (!Ids.IsPartnerId(partnerId))
         {
-            errors.Add(new InvalidParameter("partnerId", "Must be 3-50 characters a-z, 0-9 and '-' (it names the partner's queue partner-{id}).", Ids.Echo(partnerId)));
+            errors.Add(new InvalidParameter("partnerId", "Must be 3-55 characters a-z and 0-9 in words joined by single '-', as [a-z0-9]+(-[a-z0-9]+)* (it names the partner's queue partner-{id}).", Ids.Echo(partnerId)));
         }
 
         var organisation = string.Empty;
@@ -101,19 +111,84 @@ public sealed class PartnerAdministration(
         if (updated is not null)
         {
             logger.LogInformation("Updated partner {PartnerId}", partnerId);
-            return new AdminOutcome<PartnerView>.Updated(PartnerView.Of(updated));
+            return new AdminOutcome<PartnerView>.Updated(PartnerView.Of(updated, time.GetUtcNow()));
         }
 
+        var now = time.GetUtcNow();
         var secret = WebhookSignature.CreateSecret();
         var key = Credentials.NewKey();
-        var partner = new Partner(partnerId, organisation, channels, filters, registration.IncludeOwn ?? false, digest, protector.Protect(secret), Credentials.HashKey(key), []);
+        var partner = new Partner(
+            partnerId, organisation, channels, filters, registration.IncludeOwn ?? false, digest,
+            [StoredCredential.ForSecret(protector.Protect(secret), now)], [StoredCredential.ForKey(Credentials.HashKey(key), now)], []);
         if (!await store.TryAddAsync(partner, cancellationToken))
         {
             return await PutAsync(partnerId, registration, cancellationToken);
         }
 
         logger.LogInformation("Registered partner {PartnerId} for {Organisation}", partnerId, organisation);
-        return new AdminOutcome<PartnerView>.Created(PartnerView.Of(partner) with { WebhookSecret = secret, Key = key });
+        return new AdminOutcome<PartnerView>.Created(PartnerView.Of(partner, now) with { Secret = secret, Key = key });
+    }
+
+    /// <summary>A new webhook signing secret, shown once; during the overlap every webhook carries both signatures.</summary>
+    public async Task<AdminOutcome<IssuedCredential>> RotateSecretAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var overlap = credentialOptions.Value.Overlap;
+        var secret = WebhookSignature.CreateSecret();
+        var fresh = StoredCredential.ForSecret(protector.Protect(secret), now);
+        var updated = await store.UpdateAsync(partnerId, p => p with { Secrets = CredentialSet.Rotate(p.Secrets ?? [], fresh, now, overlap) }, cancellationToken);
+        if (updated is null)
+        {
+            return new AdminOutcome<IssuedCredential>.NotFound();
+        }
+
+        logger.LogInformation("Rotated the signing secret of partner {PartnerId}", partnerId);
+        return new AdminOutcome<IssuedCredential>.Created(new IssuedCredential(partnerId, fresh.Id, secret, null, now + overlap));
+    }
+
+    /// <summary>A new Bearer key, shown once; the current one stays valid for the overlap.</summary>
+    public async Task<AdminOutcome<IssuedCredential>> RotateKeyAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var overlap = credentialOptions.Value.Overlap;
+        var key = Credentials.NewKey();
+        var fresh = StoredCredential.ForKey(Credentials.HashKey(key), now);
+        var updated = await store.UpdateAsync(partnerId, p => p with { Keys = CredentialSet.Rotate(p.Keys ?? [], fresh, now, overlap) }, cancellationToken);
+        if (updated is null)
+        {
+            return new AdminOutcome<IssuedCredential>.NotFound();
+        }
+
+        logger.LogInformation("Rotated the Bearer key of partner {PartnerId}", partnerId);
+        return new AdminOutcome<IssuedCredential>.Created(new IssuedCredential(partnerId, fresh.Id, null, key, now + overlap));
+    }
+
+    /// <summary>The partner as an administrator sees it (channels, filters, digest, the ids of its valid credentials, never one of them); null when there is none.</summary>
+    public async Task<PartnerView?> GetAsync(string partnerId, CancellationToken cancellationToken) =>
+        Ids.IsSlug(partnerId) && await store.GetAsync(partnerId, cancellationToken) is { } partner ? PartnerView.Of(partner, time.GetUtcNow()) : null;
+
+    /// <summary>Ends one of a partner's secrets or keys now (by its credential id); NotFound when it has no such valid credential.</summary>
+    public async Task<AdminOutcome<PartnerView>> RevokeAsync(string partnerId, string credentialId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var found = false;
+        var updated = await store.UpdateAsync(
+            partnerId,
+            p =>
+            {
+                var secrets = CredentialSet.Revoke(p.Secrets ?? [], credentialId, now);
+                var keys = CredentialSet.Revoke(p.Keys ?? [], credentialId, now);
+                found = secrets is not null || keys is not null;
+                return p with { Secrets = secrets ?? p.Secrets, Keys = keys ?? p.Keys };
+            },
+            cancellationToken);
+        if (updated is null || !found)
+        {
+            return new AdminOutcome<PartnerView>.NotFound();
+        }
+
+        logger.LogInformation("Revoked credential {CredentialId} of partner {PartnerId}", credentialId, partnerId);
+        return new AdminOutcome<PartnerView>.Updated(PartnerView.Of(updated, now));
     }
 
     private PartnerFilters Filters(PartnerFilters filters, List<InvalidParameter> errors)

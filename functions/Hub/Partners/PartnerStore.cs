@@ -108,8 +108,7 @@ public sealed class PartnerStore(HubStorage storage, TimeProvider time)
         ["Filters"] = JsonSerializer.Serialize(p.Filters, HubJson.Options),
         ["IncludeOwn"] = p.IncludeOwn,
         ["Digest"] = p.Digest is null ? null : JsonSerializer.Serialize(p.Digest, HubJson.Options),
-        ["WebhookSecret"] = p.ProtectedWebhookSecret,
-        ["KeyHash"] = p.KeyHash,
+        ["Credentials"] = JsonSerializer.Serialize(new CredentialColumns(p.Secrets ?? [], p.Keys ?? []), HubJson.Options),
         ["DisabledWebhooks"] = JsonSerializer.Serialize(p.DisabledWebhooks ?? [], HubJson.Options),
     };
 
@@ -120,7 +119,23 @@ public sealed class PartnerStore(HubStorage storage, TimeProvider time)
         JsonSerializer.Deserialize<PartnerFilters>(e.GetString("Filters") ?? "{}", HubJson.Options) ?? new PartnerFilters(),
         e.GetBoolean("IncludeOwn") ?? false,
         e.GetString("Digest") is { } digest ? JsonSerializer.Deserialize<DigestSettings>(digest, HubJson.Options) : null,
-        e.GetString("WebhookSecret"),
-        e.GetString("KeyHash"),
+        ReadCredentials(e).Secrets,
+        ReadCredentials(e).Keys,
         JsonSerializer.Deserialize<List<string>>(e.GetString("DisabledWebhooks") ?? "[]", HubJson.Options));
+
+    /// <summary>A partner's credentials; a row written before credentials had ids holds one <c>WebhookSecret</c> and one <c>KeyHash</c>.</summary>
+    private static CredentialColumns ReadCredentials(TableEntity e)
+    {
+        if (e.GetString("Credentials") is { } json)
+        {
+            return JsonSerializer.Deserialize<CredentialColumns>(json, HubJson.Options) ?? new CredentialColumns([], []);
+        }
+
+        var created = e.Timestamp ?? DateTimeOffset.UnixEpoch;
+        return new CredentialColumns(
+            e.GetString("WebhookSecret") is { Length: > 0 } secret ? [new StoredCredential("sec_legacy0", secret, created)] : [],
+            e.GetString("KeyHash") is { Length: > 0 } hash ? [StoredCredential.ForKey(hash, created)] : []);
+    }
+
+    private sealed record CredentialColumns(IReadOnlyList<StoredCredential> Secrets, IReadOnlyList<StoredCredential> Keys);
 }

@@ -9,6 +9,7 @@ public static class PartnersServiceCollectionExtensions
     public static IServiceCollection AddPartners(this IServiceCollection services)
     {
         services.AddValidatedOptions<WebhookTargetOptions>(WebhookTargetOptions.Section);
+        services.AddCredentialOptions();
         services.TryAddSingleton<WebhookTargetValidator>();
         services.AddSingleton<PartnerStore>();
         services.AddSingleton<PartnerQueues>();

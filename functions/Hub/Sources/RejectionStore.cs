@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace Mellanrum.Hub.Sources;
 
-/// <summary>A payload that failed, kept with its reasons and raw body so an operator can see it and run it again.</summary>
+/// <summary>
+/// A payload that failed, kept with its reasons and raw body so an operator can see it and run it again; a personnummer
+/// in it is masked before it is kept (<see cref="BodyMasked"/>), so the hub never stores one, even by accident.
+/// </summary>
 public sealed record Rejection(
     string Id,
     string SourceId,
@@ -20,7 +23,12 @@ public sealed record Rejection(
     DateTimeOffset ReceivedAt,
     string State,
     string? UpdateId,
-    DateTimeOffset? RetriedAt);
+    DateTimeOffset? RetriedAt,
+    bool BodyMasked = false)
+{
+    /// <summary>Whether running it again could store an update: open, and its body kept whole and unmasked.</summary>
+    public bool CanRetry => State == "open" && !BodyTruncated && !BodyMasked;
+}
 
 /// <summary>
 /// Rejections in Table Storage: PartitionKey = source id (or <c>_unattributed</c> for queue messages naming no source),
@@ -45,8 +53,15 @@ public sealed class RejectionStore(HubStorage storage, TimeProvider time, IOptio
         var id = ReverseChronological.Key(now) + Ids.NewId()[..6];
         var max = options.Value.MaxStoredBodyBytes;
         var truncated = body.Length > max;
-        var text = Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, max)]);
-        var rejection = new Rejection(id, sourceId ?? Unattributed, channel, status, title, reasons, contentType, headers, text, truncated, now, "open", null, null);
+        var text = PersonnummerGuard.Mask(Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, max)]), out var masked);
+        var keptHeaders = new Dictionary<string, string>(headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in headers)
+        {
+            keptHeaders[name] = PersonnummerGuard.Mask(value, out var inHeader);
+            masked |= inHeader;
+        }
+
+        var rejection = new Rejection(id, sourceId ?? Unattributed, channel, status, title, reasons, contentType, keptHeaders, text, truncated, now, "open", null, null, masked);
         var table = await storage.TableAsync(HubStorage.RejectionsTable, cancellationToken);
         await table.AddEntityAsync(ToEntity(rejection), cancellationToken);
         return rejection;
@@ -125,6 +140,7 @@ public sealed class RejectionStore(HubStorage storage, TimeProvider time, IOptio
         ["State"] = r.State,
         ["UpdateId"] = r.UpdateId,
         ["RetriedAt"] = r.RetriedAt,
+        ["BodyMasked"] = r.BodyMasked,
     };
 
     private static Rejection ToRejection(TableEntity e) => new(
@@ -141,5 +157,6 @@ public sealed class RejectionStore(HubStorage storage, TimeProvider time, IOptio
         e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
         e.GetString("State") ?? "open",
         e.GetString("UpdateId"),
-        e.GetDateTimeOffset("RetriedAt"));
+        e.GetDateTimeOffset("RetriedAt"),
+        e.GetBoolean("BodyMasked") ?? false);
 }

@@ -22,22 +22,18 @@ public sealed record SourceRegistrationResult(
     string Name,
     string Format,
     bool QueueIngest,
+    IReadOnlyList<CredentialView> Secrets,
+    IReadOnlyList<CredentialView> Keys,
     [property: JsonPropertyName("secret")] string? Secret = null,
     [property: JsonPropertyName("key")] string? Key = null);
 
-/// <summary>A rotated secret, shown once, and until when the previous one still verifies.</summary>
-public sealed record SecretRotation(
-    string Id,
-    string Secret,
-    [property: System.Text.Json.Serialization.JsonConverter(typeof(UtcDateTimeOffsetConverter))] DateTimeOffset PreviousSecretValidUntil);
-
-/// <summary>Registers sources, keeps their settings current and rotates their secrets.</summary>
+/// <summary>Registers sources, keeps their settings current, rotates and revokes their secrets and keys.</summary>
 public sealed class SourceAdministration(
     SourceStore store,
     SecretProtector protector,
     OrganisationRegistry organisations,
     TimeProvider time,
-    IOptions<SourceOptions> options,
+    IOptions<CredentialOptions> options,
     ILogger<SourceAdministration> logger)
 {
     public async Task<AdminOutcome<SourceRegistrationResult>> PutAsync(string sourceId, SourceRegistration registration, CancellationToken cancellationToken)
@@ -89,12 +85,20 @@ public sealed class SourceAdministration(
         if (updated is not null)
         {
             logger.LogInformation("Updated source {SourceId}", sourceId);
-            return new AdminOutcome<SourceRegistrationResult>.Updated(Describe(updated));
+            return new AdminOutcome<SourceRegistrationResult>.Updated(Describe(updated, now));
         }
 
         var secret = Credentials.NewWebhookSecret();
         var key = Credentials.NewKey();
-        var source = new Source(sourceId, organisation, name!, format, profile, registration.QueueIngest ?? false, [new SourceSecret(protector.Protect(secret), null)], Credentials.HashKey(key));
+        var source = new Source(
+            sourceId,
+            organisation,
+            name!,
+            format,
+            profile,
+            registration.QueueIngest ?? false,
+            [StoredCredential.ForSecret(protector.Protect(secret), now)],
+            [StoredCredential.ForKey(Credentials.HashKey(key), now)]);
         if (!await store.TryAddAsync(source, now, cancellationToken))
         {
             // Another PUT created it between our read and our add: this one is an update after all.
@@ -102,36 +106,79 @@ public sealed class SourceAdministration(
         }
 
         logger.LogInformation("Registered source {SourceId} for {Organisation}", sourceId, organisation);
-        return new AdminOutcome<SourceRegistrationResult>.Created(Describe(source) with { Secret = secret, Key = key });
+        return new AdminOutcome<SourceRegistrationResult>.Created(Describe(source, now) with { Secret = secret, Key = key });
     }
 
-    /// <summary>How long a rotated-out secret still verifies (<c>Hub:Ingest:PreviousSecretValidity</c>, 24 hours by default).</summary>
-    public TimeSpan PreviousSecretValidity => options.Value.PreviousSecretValidity;
+    /// <summary>How long a rotated-out credential still works (<c>Hub:Credentials:Overlap</c>, 24 hours by default).</summary>
+    public TimeSpan Overlap => options.Value.Overlap;
 
-    /// <summary>A new secret; the current one stays valid for <see cref="PreviousSecretValidity"/>, older ones end now.</summary>
-    public async Task<AdminOutcome<SecretRotation>> RotateSecretAsync(string sourceId, CancellationToken cancellationToken)
+    /// <summary>A new signing secret, shown once; the current one stays valid for the overlap.</summary>
+    public async Task<AdminOutcome<IssuedCredential>> RotateSecretAsync(string sourceId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var secret = Credentials.NewWebhookSecret();
+        var fresh = StoredCredential.ForSecret(protector.Protect(secret), now);
+        var updated = await store.UpdateAsync(sourceId, s => s with { Secrets = CredentialSet.Rotate(s.Secrets, fresh, now, Overlap) }, now, cancellationToken);
+        if (updated is null)
+        {
+            return new AdminOutcome<IssuedCredential>.NotFound();
+        }
+
+        logger.LogInformation("Rotated the signing secret of source {SourceId}", sourceId);
+        return new AdminOutcome<IssuedCredential>.Created(new IssuedCredential(sourceId, fresh.Id, secret, null, now + Overlap));
+    }
+
+    /// <summary>A new Bearer key, shown once; the current one stays valid for the overlap.</summary>
+    public async Task<AdminOutcome<IssuedCredential>> RotateKeyAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var key = Credentials.NewKey();
+        var fresh = StoredCredential.ForKey(Credentials.HashKey(key), now);
+        var updated = await store.UpdateAsync(sourceId, s => s with { Keys = CredentialSet.Rotate(s.Keys, fresh, now, Overlap) }, now, cancellationToken);
+        if (updated is null)
+        {
+            return new AdminOutcome<IssuedCredential>.NotFound();
+        }
+
+        await store.IndexKeyAsync(updated, cancellationToken);
+        logger.LogInformation("Rotated the Bearer key of source {SourceId}", sourceId);
+        return new AdminOutcome<IssuedCredential>.Created(new IssuedCredential(sourceId, fresh.Id, null, key, now + Overlap));
+    }
+
+    /// <summary>The source as an administrator sees it (settings and the ids of its valid credentials, never one of them); null when there is none.</summary>
+    public async Task<SourceRegistrationResult?> GetAsync(string sourceId, CancellationToken cancellationToken) =>
+        Ids.IsSlug(sourceId) && await store.GetAsync(sourceId, cancellationToken) is { } source ? Describe(source, time.GetUtcNow()) : null;
+
+    /// <summary>Ends one of a source's secrets or keys now (by its credential id); NotFound when it has no such valid credential.</summary>
+    public async Task<AdminOutcome<SourceRegistrationResult>> RevokeAsync(string sourceId, string credentialId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        StoredCredential? revokedKey = null;
+        var found = false;
         var updated = await store.UpdateAsync(
             sourceId,
-            existing => existing with
+            s =>
             {
-                Secrets =
-                [
-                    new SourceSecret(protector.Protect(secret), null),
-                    .. existing.Secrets.Where(s => s.NotAfter is null).Select(s => s with { NotAfter = now + PreviousSecretValidity }),
-                ],
+                var secrets = CredentialSet.Revoke(s.Secrets, credentialId, now);
+                var keys = CredentialSet.Revoke(s.Keys, credentialId, now);
+                found = secrets is not null || keys is not null;
+                revokedKey = keys is null ? null : s.Keys.FirstOrDefault(k => k.Id == credentialId);
+                return s with { Secrets = secrets ?? s.Secrets, Keys = keys ?? s.Keys };
             },
             now,
             cancellationToken);
-        if (updated is null)
+        if (updated is null || !found)
         {
-            return new AdminOutcome<SecretRotation>.NotFound();
+            return new AdminOutcome<SourceRegistrationResult>.NotFound();
         }
 
-        logger.LogInformation("Rotated the webhook secret of source {SourceId}", sourceId);
-        return new AdminOutcome<SecretRotation>.Created(new SecretRotation(sourceId, secret, now + PreviousSecretValidity));
+        if (revokedKey is not null)
+        {
+            await store.UnindexKeyAsync(revokedKey, cancellationToken);
+        }
+
+        logger.LogInformation("Revoked credential {CredentialId} of source {SourceId}", credentialId, sourceId);
+        return new AdminOutcome<SourceRegistrationResult>.Updated(Describe(updated, now));
     }
 
     private static MappingProfile? ReadProfile(JsonElement? element, List<InvalidParameter> errors)
@@ -164,5 +211,6 @@ public sealed class SourceAdministration(
         return profileErrors.Count == 0 ? profile : null;
     }
 
-    private static SourceRegistrationResult Describe(Source s) => new(s.Id, s.Organisation, s.Name, s.Format, s.QueueIngest);
+    private static SourceRegistrationResult Describe(Source s, DateTimeOffset now) =>
+        new(s.Id, s.Organisation, s.Name, s.Format, s.QueueIngest, CredentialSet.Describe(s.Secrets, now), CredentialSet.Describe(s.Keys, now));
 }

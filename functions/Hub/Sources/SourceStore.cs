@@ -9,7 +9,7 @@ namespace Mellanrum.Hub.Sources;
 /// Sources in Table Storage: one entity per source, partitioned by its id; and the index from a Bearer key's hash to its
 /// source (<c>SourceKeys</c>, PartitionKey = the key's SHA-256), so a source key alone identifies its source.
 /// </summary>
-public sealed class SourceStore(HubStorage storage)
+public sealed class SourceStore(HubStorage storage, TimeProvider time)
 {
     private const string Row = "source";
     private const string KeyRow = "k";
@@ -29,16 +29,32 @@ public sealed class SourceStore(HubStorage storage)
             entry = await keys.FindAsync<TableEntity>(hash, KeyRow, cancellationToken);
         }
 
-        return entry?.GetString("SourceId") is { } sourceId && await GetAsync(sourceId, cancellationToken) is { } source && Credentials.KeyMatches(key, source.KeyHash)
+        return entry?.GetString("SourceId") is { } sourceId && await GetAsync(sourceId, cancellationToken) is { } source && source.KeyFor(key, time.GetUtcNow()) is not null
             ? source
             : null;
     }
 
-    /// <summary>Indexes the key of a source (idempotent).</summary>
+    /// <summary>Indexes every key of a source (idempotent).</summary>
     public async Task IndexKeyAsync(Source source, CancellationToken cancellationToken = default)
     {
         var keys = await storage.TableAsync(HubStorage.SourceKeysTable, cancellationToken);
-        await keys.UpsertEntityAsync(new TableEntity(source.KeyHash, KeyRow) { ["SourceId"] = source.Id }, TableUpdateMode.Replace, cancellationToken);
+        foreach (var key in source.Keys)
+        {
+            await keys.UpsertEntityAsync(new TableEntity(key.Stored, KeyRow) { ["SourceId"] = source.Id }, TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+
+    /// <summary>Takes a revoked or ended key out of the index.</summary>
+    public async Task UnindexKeyAsync(StoredCredential key, CancellationToken cancellationToken = default)
+    {
+        var keys = await storage.TableAsync(HubStorage.SourceKeysTable, cancellationToken);
+        try
+        {
+            await keys.DeleteEntityAsync(key.Stored, KeyRow, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.IsNotFound())
+        {
+        }
     }
 
     /// <summary>Sources registered before the key index existed are indexed once per process, on the first miss.</summary>
@@ -109,8 +125,7 @@ public sealed class SourceStore(HubStorage storage)
         ["Format"] = source.Format,
         ["Profile"] = source.Profile is null ? null : JsonSerializer.Serialize(source.Profile, HubJson.Options),
         ["QueueIngest"] = source.QueueIngest,
-        ["Secrets"] = JsonSerializer.Serialize(source.Secrets, HubJson.Options),
-        ["KeyHash"] = source.KeyHash,
+        ["Credentials"] = JsonSerializer.Serialize(new CredentialColumns(source.Secrets, source.Keys), HubJson.Options),
     };
 
     private static Source ToSource(TableEntity e) => new(
@@ -120,6 +135,26 @@ public sealed class SourceStore(HubStorage storage)
         e.GetString("Format") ?? Source.CanonicalFormat,
         e.GetString("Profile") is { } profile ? JsonSerializer.Deserialize<MappingProfile>(profile, HubJson.Options) : null,
         e.GetBoolean("QueueIngest") ?? false,
-        JsonSerializer.Deserialize<List<SourceSecret>>(e.GetString("Secrets") ?? "[]", HubJson.Options) ?? [],
-        e.GetString("KeyHash") ?? string.Empty);
+        ReadCredentials(e).Secrets,
+        ReadCredentials(e).Keys);
+
+    /// <summary>A source's credentials; a row written before credentials had ids holds <c>Secrets</c> and one <c>KeyHash</c>.</summary>
+    private static CredentialColumns ReadCredentials(TableEntity e)
+    {
+        if (e.GetString("Credentials") is { } json)
+        {
+            return JsonSerializer.Deserialize<CredentialColumns>(json, HubJson.Options) ?? new CredentialColumns([], []);
+        }
+
+        var created = e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch;
+        var secrets = JsonSerializer.Deserialize<List<LegacySecret>>(e.GetString("Secrets") ?? "[]", HubJson.Options) ?? [];
+        var keys = e.GetString("KeyHash") is { Length: > 0 } hash ? new[] { StoredCredential.ForKey(hash, created) } : [];
+        return new CredentialColumns(
+            [.. secrets.Select((s, i) => new StoredCredential($"sec_legacy{i}", s.Protected, created, s.NotAfter))],
+            keys);
+    }
+
+    private sealed record CredentialColumns(IReadOnlyList<StoredCredential> Secrets, IReadOnlyList<StoredCredential> Keys);
+
+    private sealed record LegacySecret(string Protected, DateTimeOffset? NotAfter);
 }

@@ -66,7 +66,7 @@ public sealed class HubLocalProcessTests
             var hint = Assert.Single(output, l => l.Contains("Authorization: Bearer $(cat '", StringComparison.Ordinal));
             var keyFile = hint.Split("$(cat '")[1].Split("')")[0];
             Assert.True(Path.IsPathRooted(keyFile), hint);
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+            using var client = OpenApiValidatingHandler.Client(new Uri($"http://127.0.0.1:{http}"));
             var adminKey = (await File.ReadAllTextAsync(keyFile)).Trim();
             var register = new HttpRequestMessage(HttpMethod.Put, "/api/v1/admin/sources/nacka-diarium") { Content = JsonContent.Create(new { organisation = "0182", name = "Nacka diarium" }) };
             register.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);

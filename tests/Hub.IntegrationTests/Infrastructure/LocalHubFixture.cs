@@ -23,6 +23,7 @@ public class LocalHubFixture : IAsyncLifetime
 
     public WebApplication App { get; private set; } = null!;
 
+    /// <summary>A client whose every answer is checked against the OpenAPI document (<see cref="OpenApiValidatingHandler"/>).</summary>
     public HttpClient Client { get; private set; } = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -59,7 +60,7 @@ public class LocalHubFixture : IAsyncLifetime
             Configure(builder);
         });
         await App.StartAsync();
-        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Client = OpenApiValidatingHandler.Client(BaseAddress);
     }
 
     public virtual async Task DisposeAsync()

@@ -246,8 +246,12 @@ public sealed class HttpIngestTests(LocalHubFixture hub) : IClassFixture<LocalHu
         Assert.Equal("healthy", health.GetProperty("status").GetString());
         var info = await JsonAsync(await hub.Client.GetAsync("/api/v1/api-info"));
         Assert.Equal("mellanrum-hub", info.GetProperty("apiName").GetString());
-        var openApi = await JsonAsync(await hub.Client.GetAsync("/api/v1/openapi.json"));
-        Assert.StartsWith("3.", openApi.GetProperty("openapi").GetString());
+        Assert.Equal("/api/v1/openapi", info.GetProperty("apiDocumentation").GetString());
+        using var served = await hub.Client.GetAsync("/api/v1/openapi");
+        var openApi = await JsonAsync(served);
+        Assert.StartsWith("3.1.", openApi.GetProperty("openapi").GetString());
+        using var alias = await hub.Client.GetAsync("/api/v1/openapi.json");
+        Assert.Equal(await served.Content.ReadAsStringAsync(), await alias.Content.ReadAsStringAsync());
     }
 
     [Fact]

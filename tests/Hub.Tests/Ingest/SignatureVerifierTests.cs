@@ -103,8 +103,8 @@ public sealed class SignatureVerifierTests
     public void ValidSecrets_RotatedSecretPastItsGrace_IsNoLongerOffered()
     {
         var source = new Source("s", "0182", "S", "canonical", null, false,
-            [new SourceSecret("new", null), new SourceSecret("old", Now.AddHours(24))], "hash");
-        Assert.Equal(["new", "old"], source.ValidSecrets(Now.AddHours(23)).Select(s => s.Protected));
-        Assert.Equal(["new"], source.ValidSecrets(Now.AddHours(24)).Select(s => s.Protected));
+            [new StoredCredential("sec_new", "new", Now), new StoredCredential("sec_old", "old", Now.AddHours(-1), Now.AddHours(24))], []);
+        Assert.Equal(["new", "old"], source.ValidSecrets(Now.AddHours(23)).Select(s => s.Stored));
+        Assert.Equal(["new"], source.ValidSecrets(Now.AddHours(24)).Select(s => s.Stored));
     }
 }

@@ -5,10 +5,11 @@ namespace Mellanrum.Hub.Delivery.Webhooks;
 /// <summary>
 /// One webhook delivery to send: <paramref name="WebhookId"/> is the <c>webhook-id</c> header (the update id, the
 /// same on every attempt so that the partner can drop duplicates), <paramref name="Body"/> the CloudEvents
-/// structured JSON (UTF-8), <paramref name="Secret"/> the partner's <c>whsec_</c> signing secret.
-/// <see cref="ToString"/> shows neither the secret nor the body.
+/// structured JSON (UTF-8), <paramref name="Secrets"/> the partner's valid <c>whsec_</c> signing secrets, newest first
+/// (two during a rotation's overlap: the request then carries both signatures). <see cref="ToString"/> shows neither
+/// the secrets nor the body.
 /// </summary>
-public sealed record WebhookDelivery(string PartnerId, string WebhookId, string Url, string Secret, ReadOnlyMemory<byte> Body)
+public sealed record WebhookDelivery(string PartnerId, string WebhookId, string Url, IReadOnlyList<string> Secrets, ReadOnlyMemory<byte> Body)
 {
     private bool PrintMembers(StringBuilder builder)
     {

@@ -33,11 +33,24 @@ public sealed partial class WebhookSender(
                 WebhookOutcome.Refused, WebhookFailure.TargetRefused, null, TimeSpan.Zero, Reason: target.Reason));
         }
 
-        if (!WebhookSignature.TryReadKey(delivery.Secret, out var key))
+        var keys = new List<byte[]>(delivery.Secrets.Count);
+        foreach (var secret in delivery.Secrets)
+        {
+            if (!WebhookSignature.TryReadKey(secret, out var key))
+            {
+                return Report(delivery, new WebhookAttemptResult(
+                    WebhookOutcome.Failed, WebhookFailure.InvalidSecret, null, TimeSpan.Zero,
+                    Reason: "the partner's signing secret is not a valid whsec_ key"));
+            }
+
+            keys.Add(key);
+        }
+
+        if (keys.Count == 0)
         {
             return Report(delivery, new WebhookAttemptResult(
                 WebhookOutcome.Failed, WebhookFailure.InvalidSecret, null, TimeSpan.Zero,
-                Reason: "the partner's signing secret is not a valid whsec_ key"));
+                Reason: "the partner has no valid signing secret (revoked): rotate it to get a new one"));
         }
 
         var timestamp = timeProvider.GetUtcNow().ToUnixTimeSeconds();
@@ -48,8 +61,9 @@ public sealed partial class WebhookSender(
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(ContentType) { CharSet = "utf-8" };
         request.Headers.TryAddWithoutValidation(WebhookSignature.IdHeader, delivery.WebhookId);
         request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        // During a rotation's overlap, one signature per valid secret, newest first (Standard Webhooks: space-separated).
         request.Headers.TryAddWithoutValidation(
-            WebhookSignature.SignatureHeader, WebhookSignature.Sign(key, delivery.WebhookId, timestamp, delivery.Body.Span));
+            WebhookSignature.SignatureHeader, string.Join(' ', keys.Select(k => WebhookSignature.Sign(k, delivery.WebhookId, timestamp, delivery.Body.Span))));
         request.Headers.UserAgent.ParseAdd(UserAgent);
 
         WebhookAttemptResult result;

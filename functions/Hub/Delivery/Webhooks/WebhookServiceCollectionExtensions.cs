@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,8 +19,9 @@ public static class WebhookServiceCollectionExtensions
     /// Registers <see cref="WebhookSender"/>, <see cref="WebhookTargetValidator"/>, <see cref="WebhookRetrySchedule"/>
     /// and the named HttpClient <see cref="WebhookPipelines.ClientName"/>: address-pinned connections, no redirects,
     /// no proxy, and the <see cref="WebhookPipelines.DeliveryPipeline"/> resilience handler (a circuit breaker around
-    /// a timeout, one pipeline per endpoint authority, no retry; inside the timeout the chaos strategies of
-    /// <see cref="HubChaos"/>, when <c>Hub:Chaos</c> turns them on). Options from <c>Hub:Webhooks</c>, validated at start.
+    /// a timeout, one pipeline per endpoint URL (<see cref="EndpointKey"/>), no retry; inside the timeout the chaos
+    /// strategies of <see cref="HubChaos"/>, when <c>Hub:Chaos</c> turns them on). Options from <c>Hub:Webhooks</c>,
+    /// validated at start.
     /// </summary>
     public static IServiceCollection AddHubWebhookClient(this IServiceCollection services, IConfiguration configuration)
     {
@@ -63,8 +67,25 @@ public static class WebhookServiceCollectionExtensions
                 builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.Timeout });
                 context.ServiceProvider.GetRequiredService<HubChaos>().AddTo(builder);
             })
-            .SelectPipelineByAuthority();
+            // One circuit per endpoint, not per host: partners on one receiving platform do not open it for each other.
+            .SelectPipelineBy(static _ => static request => EndpointKey(request.RequestUri));
 
         return services;
+    }
+
+    /// <summary>
+    /// The key of an endpoint's pipeline (and so of its circuit): scheme, host, port and path, never the query. The path
+    /// enters as a hash only, because the key is the pipeline's instance name in Polly's logs and metrics and a path may
+    /// hold a token (hooks.example.com/services/T0/B0/secret).
+    /// </summary>
+    public static string EndpointKey(Uri? uri)
+    {
+        if (uri is null || !uri.IsAbsoluteUri)
+        {
+            return string.Empty;
+        }
+
+        var path = SHA256.HashData(Encoding.UTF8.GetBytes(uri.AbsolutePath));
+        return $"{uri.Scheme}://{uri.IdnHost}:{uri.Port.ToString(CultureInfo.InvariantCulture)}/#{Convert.ToHexStringLower(path, 0, 8)}";
     }
 }

@@ -184,7 +184,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
     private Task<WebhookAttemptResult> Send(ServiceProvider services, string url) =>
         services.GetRequiredService<WebhookSender>().SendAsync(
-            new WebhookDelivery("partner-nacka", "upd-42", url, secret, Body), CancellationToken.None);
+            new WebhookDelivery("partner-nacka", "upd-42", url, [secret], Body), CancellationToken.None);
 
     private static WebhookAddressResolver ResolveTo(params IPAddress[] addresses) =>
         new((_, _) => Task.FromResult(addresses));

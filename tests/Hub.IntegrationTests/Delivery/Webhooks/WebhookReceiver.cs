@@ -13,11 +13,12 @@ using StandardWebhooks.Diagnostics;
 namespace Mellanrum.Hub.IntegrationTests.Delivery.Webhooks;
 
 /// <summary>
-/// One webhook request as the receiver saw it; <see cref="SignatureValid"/> checked with StandardWebhooks,
+/// One webhook request as the receiver saw it; <see cref="SignatureValid"/> checked with StandardWebhooks against the
+/// first secret, <see cref="ValidFor"/> the indexes of every secret it was given that verifies the request,
 /// <see cref="Sequence"/> the CloudEvent's <c>sequence</c>, <see cref="Status"/> what the receiver answered (499 when the
 /// sender went away before an answer).
 /// </summary>
-internal sealed record ReceivedWebhook(string Path, string? WebhookId, bool SignatureValid, string? Host, string? ContentType, long? Sequence = null, int Status = 0);
+internal sealed record ReceivedWebhook(string Path, string? WebhookId, bool SignatureValid, string? Host, string? ContentType, IReadOnlyList<int> ValidFor, string? Signature, long? Sequence = null, int Status = 0);
 
 /// <summary>
 /// A real Kestrel webhook receiver on 127.0.0.1 (a free port) that verifies every request with
@@ -32,23 +33,33 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private readonly TaskCompletionSource hangingArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int hangingCount;
 
-    private WebhookReceiver(WebApplication app, string secret)
+    private WebhookReceiver(WebApplication app, string[] secrets)
     {
         this.app = app;
-        var webhook = new StandardWebhook(secret);
+        var webhooks = secrets.Select(s => new StandardWebhook(s)).ToArray();
         app.Use(async (context, next) =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
-            bool valid;
-            try
+            // StandardWebhooks 1.1.2 compares only the first signature of a list, so each signature is verified on its own:
+            // during a rotation the hub sends one per valid secret.
+            var validFor = new List<int>();
+            var signatures = context.Request.Headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < webhooks.Length; i++)
             {
-                webhook.Verify(body, context.Request.Headers);
-                valid = true;
-            }
-            catch (WebhookVerificationException)
-            {
-                valid = false;
+                foreach (var signature in signatures)
+                {
+                    var headers = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value)) { ["webhook-signature"] = signature };
+                    try
+                    {
+                        webhooks[i].Verify(body, headers);
+                        validFor.Add(i);
+                        break;
+                    }
+                    catch (WebhookVerificationException)
+                    {
+                    }
+                }
             }
 
             long? sequence = null;
@@ -69,7 +80,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             {
                 // Before the answer leaves (no body is written): the hub cannot act on an answer not yet recorded here.
                 Received.Enqueue(new ReceivedWebhook(
-                    context.Request.Path, context.Request.Headers["webhook-id"], valid, context.Request.Host.Value, context.Request.ContentType, sequence,
+                    context.Request.Path, context.Request.Headers["webhook-id"], validFor.Contains(0), context.Request.Host.Value, context.Request.ContentType, validFor, context.Request.Headers["webhook-signature"], sequence,
                     context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode));
             }
         });
@@ -121,12 +132,13 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Completes when the first request reaches /hang.</summary>
     public Task HangingArrived => hangingArrived.Task;
 
-    public static async Task<WebhookReceiver> StartAsync(string secret)
+    /// <summary>Starts a receiver that verifies with each of <paramref name="secrets"/> (the first decides <see cref="ReceivedWebhook.SignatureValid"/>).</summary>
+    public static async Task<WebhookReceiver> StartAsync(params string[] secrets)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var receiver = new WebhookReceiver(builder.Build(), secret);
+        var receiver = new WebhookReceiver(builder.Build(), secrets);
         await receiver.app.StartAsync();
         var address = receiver.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.Single();

@@ -187,7 +187,7 @@ public sealed class WebhookSenderTests
     }
 
     private static WebhookDelivery Delivery(string url = Url, string? secret = null) =>
-        new("partner-nacka", "upd-1", url, secret ?? Secret, Body);
+        new("partner-nacka", "upd-1", url, [secret ?? Secret], Body);
 
     private static HttpResponseMessage WithRetryAfter(HttpStatusCode status, string retryAfter)
     {
