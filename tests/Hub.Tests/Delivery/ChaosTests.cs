@@ -106,7 +106,7 @@ public sealed class ChaosTests
         using var off = Provider([]);
         using var on = Provider(new() { ["Hub:Chaos:OutcomeRate"] = "1" });
         // Nothing listens there: a request that goes out fails on the network.
-        var delivery = new WebhookDelivery("partner-nacka", "upd-1", ClosedPortUrl(), WebhookSignature.CreateSecret(), "{}"u8.ToArray());
+        var delivery = new WebhookDelivery("partner-nacka", "upd-1", ClosedPortUrl(), [WebhookSignature.CreateSecret()], "{}"u8.ToArray());
 
         var sent = await off.GetRequiredService<WebhookSender>().SendAsync(delivery, CancellationToken.None);
         var injected = await on.GetRequiredService<WebhookSender>().SendAsync(delivery, CancellationToken.None);
@@ -120,7 +120,7 @@ public sealed class ChaosTests
     public async Task Webhooks_FaultRateOne_FailsAsANetworkError()
     {
         using var on = Provider(new() { ["Hub:Chaos:FaultRate"] = "1" });
-        var delivery = new WebhookDelivery("partner-nacka", "upd-1", ClosedPortUrl(), WebhookSignature.CreateSecret(), "{}"u8.ToArray());
+        var delivery = new WebhookDelivery("partner-nacka", "upd-1", ClosedPortUrl(), [WebhookSignature.CreateSecret()], "{}"u8.ToArray());
 
         var injected = await on.GetRequiredService<WebhookSender>().SendAsync(delivery, CancellationToken.None);
 
