@@ -120,6 +120,12 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             var scenario = await pair.ScenarioAsync();
             return await QueueAsync(pair, "DeliverWebhook", $$"""{"partnerId":"{{scenario.PartnerId}}","updateId":"{{scenario.UpdateId}}","url":"https://example.invalid/hook","attempt":1,"body":"{}","firstAttemptAt":"2026-11-19T08:00:00Z"}""", "a delivery to a webhook the partner does not have");
         },
+        ["KeepPoisonedDelivery"] = async pair =>
+        {
+            var scenario = await pair.ScenarioAsync();
+            return await QueueAsync(pair, "KeepPoisonedDelivery", $$"""{"partnerId":"{{scenario.PartnerId}}","updateId":"{{scenario.UpdateId}}","url":"https://example.invalid/hook","attempt":5,"body":"{}","firstAttemptAt":"2026-11-19T08:00:00Z"}""", "a delivery that failed every attempt");
+        },
+        ["KeepPoisonedFanout"] = pair => QueueAsync(pair, "KeepPoisonedFanout", """{"updateId":"01jconformance0unknown0000"}""", "a poisoned fan-out of an update that is not stored"),
         ["PutCollaboration"] = async pair =>
         {
             var scenario = await pair.ScenarioAsync();

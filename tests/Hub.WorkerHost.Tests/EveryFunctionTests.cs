@@ -92,10 +92,15 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         var invalid = kept.Single(r => r.GetProperty("status").GetInt32() == 422).GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await HttpAsync("RetryRejection", HttpMethod.Post, $"/api/v1/sources/tour-source/rejections/{invalid}/retry", Admin)).Status);
 
-        // A webhook delivery for a partner that has no such webhook is dropped, not retried.
+        // A webhook delivery for a partner that has no webhook any more is dead-lettered (not retried, not dropped);
+        // so is a delivery that failed every attempt; a poisoned fan-out of an update whose fan-out is done needs nothing.
         var webhook = await QueueAsync("DeliverWebhook", $$"""{"partnerId":"tour-partner","updateId":"{{updateId}}","url":"https://example.invalid/hook","attempt":1,"body":"{}","firstAttemptAt":"2026-11-19T08:00:00Z"}""");
         Assert.True(webhook.Succeeded);
         Assert.Contains(webhook.Logs, l => l.Level == "Warning" && l.Message.Contains(updateId, StringComparison.Ordinal));
+        Assert.True((await QueueAsync("KeepPoisonedDelivery", $$"""{"partnerId":"tour-partner","updateId":"{{updateId}}","url":"","attempt":5,"body":"","firstAttemptAt":"2026-11-19T08:00:00Z","channel":"queue"}""")).Succeeded);
+        var (_, log) = await HttpAsync("ListDeliveries", HttpMethod.Get, "/api/v1/admin/partners/tour-partner/deliveries", Admin);
+        Assert.Contains(log.GetProperty("deadLetters").EnumerateArray(), d => d.GetProperty("updateId").GetString() == updateId && d.GetProperty("channel").GetString() == "queue");
+        Assert.True((await QueueAsync("KeepPoisonedFanout", $$"""{"updateId":"{{updateId}}"}""")).Succeeded);
 
         // The digest: read for the month the update arrived in, sent by the operator, and by the monthly timer.
         var digest = await HttpAsync("GetPartnerDigest", HttpMethod.Get, $"/api/v1/partners/tour-partner/digests/{receivedMonth}", Admin);
