@@ -22,6 +22,15 @@ public sealed class PartnerFunctions(KeyAuthenticator keys, AuditLog audit, Part
         CancellationToken cancellationToken) =>
         AdminPut.HandleAsync<PartnerRegistration, PartnerView>(keys, audit, request, "partner", partnerId, (body, ct) => administration.PutAsync(partnerId, body, ct), cancellationToken);
 
+    /// <summary><c>GET /api/v1/admin/partners/{partnerId}</c>: 200 the partner and the ids of its valid secrets and keys (never one of them), 401, 404.</summary>
+    [Function(nameof(GetPartner))]
+    public Task<IResult> GetPartner(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/partners/{partnerId}")] HttpRequest request,
+        string partnerId,
+        CancellationToken cancellationToken) =>
+        keys.OnlyAdminAsync(request, async () =>
+            await administration.GetAsync(partnerId, cancellationToken) is { } partner ? HubResults.Json(partner) : HubResults.Problem(NoPartner));
+
     /// <summary>
     /// <c>POST /api/v1/admin/partners/{partnerId}/secrets</c>: 200 a new webhook signing <c>secret</c> (shown once); during
     /// the overlap every webhook carries both signatures; 401, 404.

@@ -19,6 +19,15 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
         CancellationToken cancellationToken) =>
         AdminPut.HandleAsync<SourceRegistration, SourceRegistrationResult>(keys, audit, request, "source", sourceId, (body, ct) => administration.PutAsync(sourceId, body, ct), cancellationToken);
 
+    /// <summary><c>GET /api/v1/admin/sources/{sourceId}</c>: 200 the source and the ids of its valid secrets and keys (never one of them), 401, 404.</summary>
+    [Function(nameof(GetSource))]
+    public Task<IResult> GetSource(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/sources/{sourceId}")] HttpRequest request,
+        string sourceId,
+        CancellationToken cancellationToken) =>
+        keys.OnlyAdminAsync(request, async () =>
+            await administration.GetAsync(sourceId, cancellationToken) is { } source ? HubResults.Json(source) : HubResults.Problem(Problem.NotFound(NoSource)));
+
     /// <summary><c>POST /api/v1/admin/sources/{sourceId}/secrets</c>: 200 a new signing <c>secret</c> (shown once; the previous one works for the overlap), 401, 404.</summary>
     [Function(nameof(RotateSourceSecret))]
     public Task<IResult> RotateSourceSecret(

@@ -163,6 +163,10 @@ public sealed class PartnerAdministration(
         return new AdminOutcome<IssuedCredential>.Created(new IssuedCredential(partnerId, fresh.Id, null, key, now + overlap));
     }
 
+    /// <summary>The partner as an administrator sees it (channels, filters, digest, the ids of its valid credentials, never one of them); null when there is none.</summary>
+    public async Task<PartnerView?> GetAsync(string partnerId, CancellationToken cancellationToken) =>
+        Ids.IsSlug(partnerId) && await store.GetAsync(partnerId, cancellationToken) is { } partner ? PartnerView.Of(partner, time.GetUtcNow()) : null;
+
     /// <summary>Ends one of a partner's secrets or keys now (by its credential id); NotFound when it has no such valid credential.</summary>
     public async Task<AdminOutcome<PartnerView>> RevokeAsync(string partnerId, string credentialId, CancellationToken cancellationToken)
     {
