@@ -199,7 +199,7 @@ public static class HubLocalHost
             output.WriteLine($"  ... and {partners.Count - BannerPartners} more.");
         }
 
-        output.WriteLine($"  One partner's channels, also one registered later: curl {address}/api/v1/admin/partners/<id> -H \"Authorization: Bearer {adminKey}\"");
+        output.WriteLine($"  A partner's channels, also of one registered after this start: curl {address}/api/v1/admin/partners/<id> -H \"Authorization: Bearer {adminKey}\"");
     }
 
     private static string Describe(string partnerId, PartnerChannel channel, string? serviceBusNamespace) => channel.Type switch

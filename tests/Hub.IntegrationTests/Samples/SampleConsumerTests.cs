@@ -153,6 +153,23 @@ public sealed class SampleConsumerTests(FanoutHubFixture hub) : IClassFixture<Fa
         Assert.EndsWith(": is the partner registered with a \"servicebus\" channel (PUT /api/v1/admin/partners/{id}), and is this its namespace?", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StorageQueue_DeletedWhileRunning_ExitsWith69AndOneErrorLine()
+    {
+        await RegisterPartnerAsync("sample-queue-gone", "0140", new { type = "queue" });
+        await using var consumer = ConsumerProcess.Start(
+            "storage-queue-gone",
+            new Dictionary<string, string> { ["Partner__Storage__ConnectionString"] = hub.Azurite.ConnectionString },
+            "queue", "--partner", "sample-queue-gone");
+        await consumer.WaitForLineAsync(l => l.EndsWith("Listening on storage queue partner-sample-queue-gone", StringComparison.Ordinal), "saying it listens");
+
+        await new Azure.Storage.Queues.QueueClient(hub.Azurite.ConnectionString, "partner-sample-queue-gone").DeleteAsync();
+
+        Assert.Equal(69, await consumer.WaitForExitAsync());
+        Assert.Single(consumer.Lines, l => l.Contains(" fail: ", StringComparison.Ordinal) && l.EndsWith("] Storage queue partner-sample-queue-gone no longer exists (QueueNotFound); stopping", StringComparison.Ordinal));
+        Assert.DoesNotContain(consumer.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
     public static TheoryData<string, string[], int, string> Misconfigured => new()
     {
         {
