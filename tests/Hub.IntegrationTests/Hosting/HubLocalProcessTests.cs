@@ -69,7 +69,7 @@ public sealed class HubLocalProcessTests
             Assert.Contains("Partners: none yet (register one as in README.md; the sample consumer is samples/PartnerConsumer).", output);
 
             // The banner's hint names the key file by its full path, so it works from whatever folder one runs it in.
-            var hint = Assert.Single(output, l => l.Contains("Authorization: Bearer $(cat '", StringComparison.Ordinal));
+            var hint = Assert.Single(output, l => l.Contains("/api/v1/admin/sources/", StringComparison.Ordinal) && l.Contains("Authorization: Bearer $(cat '", StringComparison.Ordinal));
             var keyFile = hint.Split("$(cat '")[1].Split("')")[0];
             Assert.True(Path.IsPathRooted(keyFile), hint);
             using var client = OpenApiValidatingHandler.Client(new Uri($"http://127.0.0.1:{http}"));
