@@ -206,7 +206,8 @@ public sealed class PortalFunctions(
 
         var channel = Value("kanal") is { } c && c is "webhook" or "queue" or "servicebus" ? c : null;
         var status = Value("utfall") is { } s && s is "delivered" or "retrying" or "failed" or "dead-lettered" ? s : null;
-        var filter = new DeliveryFilter(channel, status, Value("uppdatering"), Date("fran", false), Date("till", true), Value("cursor"));
+        var limit = int.TryParse(Value("antal"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 100 ? count : 25;
+        var filter = new DeliveryFilter(channel, status, Value("uppdatering"), Date("fran", false), Date("till", true), Value("cursor"), limit);
         var attempts = await activity.AttemptsAsync(session.PartnerId, filter, cancellationToken);
         var deadLetters = await activity.DeadLettersAsync(session.PartnerId, cancellationToken);
         string? next = null;
