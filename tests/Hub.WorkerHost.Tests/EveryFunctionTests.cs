@@ -151,7 +151,7 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.Unauthorized, notSignedIn.Status);
         Assert.Contains("Du är inte inloggad", notSignedIn.Html, StringComparison.Ordinal);
         var (notAForm, _) = await HttpAsync("PostPortalForm", HttpMethod.Post, "/portal/omspelning", null, new { update = "x" });
-        Assert.Equal(HttpStatusCode.BadRequest, notAForm);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notAForm);
         Assert.Equal(HttpStatusCode.NoContent, (await HttpAsync("RevokePortalLink", HttpMethod.Delete, $"/api/v1/admin/partners/tour-partner/portal-links/{link.GetProperty("id").GetString()}", Admin)).Status);
 
         var (audited, audit) = await HttpAsync("ListAudit", HttpMethod.Get, "/api/v1/admin/audit?limit=100", Admin);

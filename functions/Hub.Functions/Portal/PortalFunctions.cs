@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Mellanrum.Hub.Delivery;
 using Mellanrum.Hub.Functions.Http;
+using Mellanrum.Hub.Functions.OpenApi;
 using Mellanrum.Hub.Functions.Pages;
 using Mellanrum.Hub.Pages.Portal;
 using Mellanrum.Hub.Pages.Shell;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using NodaTime.Text;
 
@@ -34,6 +36,7 @@ public sealed class PortalFunctions(
     WebhookTargetValidator webhookTargets,
     AuditLog audit,
     TimeProvider time,
+    IOptions<PortalOptions> options,
     ILogger<PortalFunctions> logger)
 {
     /// <summary>The session cookie: only a random value, its hash names the session on the server.</summary>
@@ -44,12 +47,23 @@ public sealed class PortalFunctions(
 
     private const int MaxFormBytes = 16 * 1024;
 
+    /// <summary>The event catalogue's example (the contract's sample update as a CloudEvent) and the update's schema, from the OpenAPI document.</summary>
+    private static readonly Lazy<(string Example, string Schema)> Catalogue = new(() =>
+    {
+        var indented = new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var example = System.Text.Json.Nodes.JsonNode.Parse(OutboundEvent.From(ApiSamples.Update, 42).Body.Span)!.ToJsonString(indented);
+        var schema = OpenApiDocument.Build()["components"]?["schemas"]?["NormalisedUpdate"]?.ToJsonString(indented) ?? "{}";
+        return (example, schema);
+    });
+
+    private static readonly Problem NoSuchPage = Problem.NotFound("The partner page has no such page.");
+
     private static readonly Text NotSignedIn = new("Du är inte inloggad, eller så har sessionen gått ut (den gäller i 8 timmar). Be navets operatör om en ny inloggningslänk.", "You are not signed in, or the session has ended (it lasts 8 hours). Ask the hub's operator for a new sign-in link.");
 
     /// <summary>
-    /// <c>GET /portal/{page?}</c>: the overview (no page), <c>leveranser</c>, <c>omspelning</c>, <c>installningar</c>, and
+    /// <c>GET /portal/{page?}</c>: the overview (no page), <c>leveranser</c>, <c>omspelning</c>, <c>installningar</c>, <c>handelser</c> (the event catalogue), and
     /// <c>logga-in?token=</c> (the page a sign-in link opens, whose button uses it). Without a session: 401 and a page
-    /// saying how to sign in; an unknown page: 404.
+    /// saying how to sign in; an unknown page: a 404 problem, as for any address the hub does not serve.
     /// </summary>
     [Function(nameof(GetPortalPage))]
     public async Task<IResult> GetPortalPage(
@@ -67,9 +81,10 @@ public sealed class PortalFunctions(
             return PageResult.Of<PortalSignIn>(new { Token = token.Length is > 0 and < 200 ? token : null, Csrf = csrf, Language = language, Path = path });
         }
 
-        if (page is not (null or "leveranser" or "omspelning" or "installningar"))
+        if (page is not (null or "leveranser" or "omspelning" or "installningar" or "handelser"))
         {
-            return Message(language, path, new("Sidan finns inte", "No such page"), new("Mottagarsidan har ingen sådan sida.", "The partner page has no such page."), StatusCodes.Status404NotFound, "/portal", new("Till översikten", "To the overview"));
+            // As any address the hub does not serve: a 404 problem.
+            return HubResults.Problem(NoSuchPage);
         }
 
         if (await SessionAsync(request, cancellationToken) is not { } session || await partners.GetAsync(session.PartnerId, cancellationToken) is not { } partner)
@@ -82,6 +97,7 @@ public sealed class PortalFunctions(
             "leveranser" => await DeliveriesAsync(request, session, language, path, cancellationToken),
             "omspelning" => PageResult.Of<PortalReplay>(Common(session, language, path)),
             "installningar" => Settings(partner, session, language, path, saved: request.Query["sparad"] == "1"),
+            "handelser" => PageResult.Of<PortalCatalogue>(new { Example = Catalogue.Value.Example, Schema = Catalogue.Value.Schema, SampleConsumerUrl = options.Value.SampleConsumerUrl, PartnerId = partner.Id, Csrf = session.CsrfToken, Language = language, Path = path }),
             _ => PageResult.Of<PortalOverview>(new { Health = await activity.HealthAsync(partner, cancellationToken), PartnerId = partner.Id, Csrf = session.CsrfToken, Language = language, Path = path }),
         };
     }
@@ -90,7 +106,7 @@ public sealed class PortalFunctions(
     /// <c>POST /portal/{action}</c> (a form): <c>logga-in</c> (the link's token: a session, then to the overview),
     /// <c>logga-ut</c>, <c>omspelning</c> (one update or a time range again), <c>test</c> (a test event to a channel),
     /// <c>webbhook</c> (a new address, checked by the SSRF rules) and <c>hemlighet</c> (a new signing secret, shown once).
-    /// Without the CSRF token: 403 and a page saying so.
+    /// Without the CSRF token: 403 and a page saying so. A body that is not a form: 415 (a problem, as for an unknown action: 404).
     /// </summary>
     [Function(nameof(PostPortalForm))]
     public async Task<IResult> PostPortalForm(
@@ -100,10 +116,16 @@ public sealed class PortalFunctions(
     {
         var language = PageLanguage.Of(request);
         var path = request.Path.Value + request.QueryString.Value;
-        var form = await FormAsync(request, cancellationToken);
+        if (action is not ("logga-in" or "logga-ut" or "omspelning" or "test" or "webbhook" or "hemlighet"))
+        {
+            return HubResults.Problem(NoSuchPage);
+        }
+
+        // A browser's form is always application/x-www-form-urlencoded: anything else is no form of these pages (a problem).
+        var (form, refused) = await FormAsync(request, cancellationToken);
         if (form is null)
         {
-            return Message(language, path, new("Formuläret kunde inte läsas", "The form could not be read"), new("Skicka formuläret från sidan igen.", "Send the form from its page again."), StatusCodes.Status400BadRequest, "/portal", new("Till översikten", "To the overview"));
+            return HubResults.Problem(refused!);
         }
 
         if (!IsSameOrigin(request))
@@ -114,11 +136,6 @@ public sealed class PortalFunctions(
         if (action == "logga-in")
         {
             return await SignInAsync(request, form, language, path, cancellationToken);
-        }
-
-        if (action is not ("logga-ut" or "omspelning" or "test" or "webbhook" or "hemlighet"))
-        {
-            return Message(language, path, new("Sidan finns inte", "No such page"), new("Mottagarsidan har inget sådant formulär.", "The partner page has no such form."), StatusCodes.Status404NotFound, "/portal", new("Till översikten", "To the overview"));
         }
 
         if (await SessionAsync(request, cancellationToken) is not { } session)
@@ -352,21 +369,22 @@ public sealed class PortalFunctions(
     private Task<PortalSession?> SessionAsync(HttpRequest request, CancellationToken cancellationToken) =>
         sessions.FindAsync(request.Cookies[SessionCookie], cancellationToken);
 
-    /// <summary>A form's fields (the first value of each), or null when the body is not a form within its limit.</summary>
-    private static async Task<Dictionary<string, string>?> FormAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>A form's fields (the first value of each), or the problem: 415 for a body that is not a form, 413 past its limit.</summary>
+    private static async Task<(Dictionary<string, string>? Form, Problem? Problem)> FormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentType is not { } type || !type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
-            return null;
+            return (null, Problem.UnsupportedMediaType(request.ContentType));
         }
 
         var (body, problem) = await BodyReader.ReadAsync(request, MaxFormBytes, cancellationToken);
         if (problem is not null)
         {
-            return null;
+            return (null, problem);
         }
 
-        return QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body.Span)).ToDictionary(f => f.Key, f => f.Value.ToString().Split(',')[0], StringComparer.Ordinal);
+        var fields = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body.Span));
+        return (fields.ToDictionary(f => f.Key, f => f.Value.Count > 0 ? f.Value[0] ?? string.Empty : string.Empty, StringComparer.Ordinal), null);
     }
 
     /// <summary>A form from another site is refused: when the browser names an Origin, it must be this host's.</summary>

@@ -17,4 +17,7 @@ public sealed class PortalOptions
 
     /// <summary>The address the links start with (e.g. <c>https://mellanrum.se</c>); empty: the address the operator's request came to.</summary>
     public string? BaseUrl { get; set; }
+
+    /// <summary>Where the event catalogue links the sample consumer (the hub's repository); empty: its path only.</summary>
+    public string? SampleConsumerUrl { get; set; }
 }

@@ -114,6 +114,16 @@ public sealed class PortalDeliveryTests(PortalHubFixture hub, Browser browser, I
         var registered = await hub.RegisterPartnerAsync("portal-rotate", "0139", new { type = "webhook", url = "https://example.se/placeholder" });
         var oldSecret = registered.GetProperty("secret").GetString()!;
         var page = await SignInAsync("portal-rotate", 375);
+
+        // The event catalogue: the CloudEvent types, an example, the update's schema, the sample consumer.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Händelser" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Händelser");
+        await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Händelsetyper" })).ToContainTextAsync("se.samverkan.update");
+        await Assertions.Expect(page.GetByLabel("Exempel på en händelse")).ToContainTextAsync("\"specversion\": \"1.0\"");
+        await Assertions.Expect(page.GetByLabel("JSON Schema för uppdateringen")).ToContainTextAsync("occurredAt");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("samples/PartnerConsumer");
+        await PortalPages.CheckAsync(page, "handelser", output);
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Webhook och hemlighet" }).ClickAsync();
         await PortalPages.CheckAsync(page, "installningar", output);
         await page.GetByRole(AriaRole.Button, new() { Name = "Byt hemlighet" }).ClickAsync();
