@@ -311,13 +311,17 @@ public sealed class PortalFunctions(
         }
 
         var old = webhooks[index].Url;
-        var seen = 0;
         await partners.UpdateAsync(
             partner.Id,
-            p => p with
+            p =>
             {
-                Channels = p.Channels.Select(c => c.Type == PartnerChannel.Webhook && seen++ == index ? c with { Url = url } : c).ToArray(),
-                DisabledWebhooks = (p.DisabledWebhooks ?? []).Where(d => d != url).ToArray(),
+                // Counted afresh on each try: the store may run the change again after a concurrent write.
+                var seen = 0;
+                return p with
+                {
+                    Channels = p.Channels.Select(c => c.Type == PartnerChannel.Webhook && seen++ == index ? c with { Url = url } : c).ToArray(),
+                    DisabledWebhooks = (p.DisabledWebhooks ?? []).Where(d => d != url).ToArray(),
+                };
             },
             cancellationToken);
         await audit.RecordAsync(session.Caller, "partner.webhook.changed", partner.Id, $"webhook {index}: {Echo.Of(old ?? string.Empty)} to {Echo.Of(url!)}", cancellationToken);
