@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Azure.Storage.Queues;
 using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Functions.Http;
+using Mellanrum.Hub.Functions.Telemetry;
 using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Sources;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -85,6 +86,7 @@ public static class HubLocalHost
             builder.Configuration[keyFile] = Path.Combine(DataFolder(builder.Configuration), KeyFileName);
         }
 
+        builder.Services.AddHubTelemetry(builder.Configuration);
         builder.Services.AddHub(builder.Configuration).AddHubHttp();
         builder.Services.AddSingleton<FunctionInvoker>();
 

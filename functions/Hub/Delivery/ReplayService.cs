@@ -20,6 +20,10 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
 
     public async Task<ReplayResult> ReplayAsync(Partner partner, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
+        // A trace of its own (linked to the request that asked for it and to each update's original trace): the events
+        // carry the replay's context, so what a partner does with them is seen as part of the replay.
+        using var span = HubTracing.StartRoot(HubTracing.Replay);
+        span?.SetTag(HubTracing.PartnerTag, partner.Id);
         // The range is read from the log: write this process's buffered attempts first.
         await log.FlushAsync(cancellationToken);
         var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
@@ -58,7 +62,8 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
         {
             if (await updates.GetStoredAsync(id, cancellationToken) is { } stored)
             {
-                events.Add(OutboundEvent.From(stored.Update, stored.Sequence));
+                HubTracing.Link(span, stored.Trace);
+                events.Add(OutboundEvent.From(stored.Update, stored.Sequence, CarriedTrace.Of(span)));
             }
         }
 
@@ -82,6 +87,7 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
             }
         }
 
+        span?.SetTag(HubTracing.CountTag, events.Count);
         logger.LogInformation("Replayed {Count} update(s) to partner {PartnerId}", events.Count, partner.Id);
         return new ReplayResult(partner.Id, from, to, events.Count, attempts);
     }
