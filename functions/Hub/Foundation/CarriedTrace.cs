@@ -28,6 +28,13 @@ public readonly record struct CarriedTrace(string? Parent, string? State)
     public static CarriedTrace Parse(string? parent, string? state) =>
         parent is { Length: 55 } && ActivityContext.TryParse(parent, null, out _) ? new CarriedTrace(parent, Keep(state)) : default;
 
+    /// <summary>
+    /// A new root context, flagged not sampled, for an update that came with none while no span is recorded: the update
+    /// still travels with a trace id of its own (a partner can quote it), on both hosts alike.
+    /// </summary>
+    public static CarriedTrace NewRoot() =>
+        new($"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-00", null);
+
     /// <summary>This context, or <paramref name="other"/> when this one is empty.</summary>
     public CarriedTrace Or(CarriedTrace other) => IsEmpty ? other : this;
 

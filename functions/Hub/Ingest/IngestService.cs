@@ -51,7 +51,7 @@ public sealed class IngestService(
     {
         var started = time.GetTimestamp();
         using var span = HubTracing.Start(HubTracing.Ingest, ActivityKind.Internal, request.Trace);
-        var trace = HubTracing.Onward(span, CarriedTrace.Current.Or(request.Trace));
+        var trace = HubTracing.Onward(span, CarriedTrace.Current.Or(request.Trace).Or(CarriedTrace.NewRoot()));
         var (outcome, source) = await IngestCoreAsync(request, trace, cancellationToken);
         Measure(span, source, outcome, time.GetElapsedTime(started));
         return outcome;
@@ -106,7 +106,7 @@ public sealed class IngestService(
         var started = time.GetTimestamp();
         var envelope = ReadEnvelope(message) ?? ReadEnvelope(TryBase64(message));
         using var span = HubTracing.Continue(HubTracing.Ingest, ActivityKind.Consumer, TraceOf(envelope));
-        var (outcome, source) = await HandleQueueMessageAsync(message, envelope, HubTracing.Onward(span, CarriedTrace.Current), cancellationToken);
+        var (outcome, source) = await HandleQueueMessageAsync(message, envelope, HubTracing.Onward(span, CarriedTrace.Current.Or(TraceOf(envelope)).Or(CarriedTrace.NewRoot())), cancellationToken);
         Measure(span, source, outcome, time.GetElapsedTime(started));
         return outcome;
     }
