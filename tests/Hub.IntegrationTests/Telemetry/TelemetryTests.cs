@@ -63,8 +63,11 @@ public sealed class TelemetryTests(TelemetryHubFixture hub, ITestOutputHelper ou
             return spans.Any(s => s.Kind == ActivityKind.Server && spans.Any(c => c.Kind == ActivityKind.Client && hooks.Contains(c.ParentSpanId) && s.ParentSpanId == c.SpanId)) ? spans : null;
         }, what: "the partner's server span");
         var tree = TraceTree.Render(trace);
+        var outline = TraceTree.RenderWithoutStorage(trace);
+        output.WriteLine(outline);
         output.WriteLine(tree);
         await File.WriteAllTextAsync(Path.Combine(TestOutput.Folder("telemetry"), "trace-tree.txt"), tree);
+        await File.WriteAllTextAsync(Path.Combine(TestOutput.Folder("telemetry"), "trace-outline.txt"), outline);
 
         // One trace, each hop the child of the one before it, the caller's span its root's parent.
         Assert.All(trace, s => Assert.Equal(caller, s.TraceId));

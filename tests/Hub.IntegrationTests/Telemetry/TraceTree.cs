@@ -7,6 +7,12 @@ namespace Mellanrum.Hub.IntegrationTests.Telemetry;
 /// <summary>One trace's spans as a tree (children in start order), rendered with names, kinds, durations and the hub's attributes.</summary>
 public static class TraceTree
 {
+    /// <summary>The tree without the storage calls (the Azure SDK's table and queue spans and their HTTP requests).</summary>
+    public static string RenderWithoutStorage(IReadOnlyCollection<Activity> spans) =>
+        Render(spans.Where(s => !s.Source.Name.StartsWith("Azure.Data.Tables", StringComparison.Ordinal)
+            && !s.Source.Name.StartsWith("Azure.Storage", StringComparison.Ordinal)
+            && s.Source.Name != "Azure.Core.Http").ToArray());
+
     public static string Render(IReadOnlyCollection<Activity> spans)
     {
         var ids = spans.Select(s => s.SpanId).ToHashSet();
