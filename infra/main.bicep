@@ -95,6 +95,7 @@ var triggerSettings = loadJsonContent('../functions/Hub/Foundation/trigger-setti
 var inboundQueue = triggerSettings.HubInboundQueue
 var fanoutQueue = triggerSettings.HubFanoutQueue
 var deliveriesQueue = triggerSettings.HubDeliveriesQueue
+var digestsQueue = triggerSettings.HubDigestsQueue
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -131,6 +132,7 @@ module storage 'modules/storage.bicep' = {
       inboundQueue
       fanoutQueue
       deliveriesQueue
+      digestsQueue
     ]
     appIdentityName: identityName
     userPrincipalId: principalId
