@@ -60,70 +60,41 @@ public sealed record CollaborationMonth(
     /// <summary>Folds a collaboration's updates of the month (on time and reported late), in any order.</summary>
     public static CollaborationMonth Fold(string id, IReadOnlyCollection<NormalisedUpdate> onTime, IReadOnlyCollection<NormalisedUpdate> late)
     {
-        var ordered = Order(onTime);
-        var lateOrdered = Order(late);
-        var terms = new MonthTerms();
-        var participants = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var update in ordered.Concat(lateOrdered))
+        var builder = new CollaborationMonthBuilder(id);
+        foreach (var update in Order(onTime))
         {
-            terms.Add(update.Title);
-            terms.Add(update.Summary);
-            terms.Add(string.Join(' ', update.Tags));
-            participants.UnionWith(update.Participants);
-            participants.Add(update.Organisation);
+            builder.Add(update);
         }
 
-        var first = ordered.Length > 0 ? ordered[0] : lateOrdered[0];
-        var call = ordered.LastOrDefault(u => u.Kind == "call-for-partners");
-        var started = ordered.FirstOrDefault(u => u.Kind == "collaboration-started");
-        return new CollaborationMonth(
-            id,
-            first.Title,
-            ordered.LastOrDefault(u => u.Status is not null)?.Status,
-            ordered.Length > 0 ? ordered[^1].OccurredAt : lateOrdered[^1].OccurredAt,
-            ordered.Length,
-            CountBySender(ordered),
-            Shown(ToItems(ordered)),
-            lateOrdered.Length,
-            CountBySender(lateOrdered),
-            Shown(ToItems(lateOrdered)),
-            [.. participants],
-            News(call),
-            News(started),
-            ordered.Length > 0 ? News(ordered[0]) : null,
-            terms.ToList());
+        foreach (var update in late)
+        {
+            builder.AddLate(update);
+        }
+
+        return builder.Build();
     }
 
-    private static NormalisedUpdate[] Order(IEnumerable<NormalisedUpdate> updates) =>
+    internal static NormalisedUpdate[] Order(IEnumerable<NormalisedUpdate> updates) =>
         updates.OrderBy(u => u.OccurredAt).ThenBy(u => u.ReceivedAt).ThenBy(u => u.Id, StringComparer.Ordinal).ToArray();
 
-    private static NewsUpdate? News(NormalisedUpdate? update) =>
+    internal static NewsUpdate? News(NormalisedUpdate? update) =>
         update is null ? null : new NewsUpdate(update.Title, update.Summary, update.Area, update.OccurredAt);
 
-    private static Dictionary<string, int> CountBySender(NormalisedUpdate[] updates) =>
-        updates.GroupBy(u => u.Organisation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-
-    /// <summary>A collaboration's updates as items: highlights first, each group in the order things happened.</summary>
-    private static List<MonthItem> ToItems(NormalisedUpdate[] updates)
+    /// <summary>Whether an update is a highlight, given the status before it; and the status after it.</summary>
+    internal static (bool Highlight, string? Status) Highlight(NormalisedUpdate update, string? status)
     {
-        var items = new List<MonthItem>(updates.Length);
-        string? status = null;
-        foreach (var update in updates)
-        {
-            var changed = update.Status is not null && (status is null ? NotableStatuses.Contains(update.Status) : update.Status != status);
-            var highlight = HighlightKinds.Contains(update.Kind) || (update.Kind == "status-report" && changed);
-            status = update.Status ?? status;
-            items.Add(new MonthItem(update.Id, update.Kind, update.Title, update.Summary, update.OccurredAt, update.Organisation, update.Status, highlight, update.Links));
-        }
-
-        return [.. items.Where(i => i.IsHighlight), .. items.Where(i => !i.IsHighlight)];
+        var changed = update.Status is not null && (status is null ? NotableStatuses.Contains(update.Status) : update.Status != status);
+        return (HighlightKinds.Contains(update.Kind) || (update.Kind == "status-report" && changed), update.Status ?? status);
     }
+
+    internal static MonthItem Item(NormalisedUpdate update, bool highlight) =>
+        new(update.Id, update.Kind, update.Title, update.Summary, update.OccurredAt, update.Organisation, update.Status, highlight, update.Links);
 
     /// <summary>
     /// The items some partner can be shown: the first few, and for each sender among them the first few of the others
     /// (what a partner of that sender sees without <c>includeOwn</c>). Every other item only counts.
     /// </summary>
-    private static MonthItem[] Shown(List<MonthItem> items)
+    internal static MonthItem[] Shown(IReadOnlyList<MonthItem> items)
     {
         const int shown = DigestComposer.MaxUpdatesPerCollaboration;
         var keep = new HashSet<int>();
@@ -146,6 +117,105 @@ public sealed record CollaborationMonth(
         }
 
         return keep.Order().Select(i => items[i]).ToArray();
+    }
+}
+
+/// <summary>
+/// Folds one collaboration's month as its updates come, in the order they occurred, holding only what the digest can
+/// show: per sender its first few highlights and first few others (every item any partner can be shown is among them:
+/// the first few of the month, and the first few not from any one organisation), the counts, the status, the news
+/// candidates and the counted words. Updates reported late are few and kept until <see cref="Build"/>.
+/// </summary>
+public sealed class CollaborationMonthBuilder(string id)
+{
+    private const int Kept = DigestComposer.MaxUpdatesPerCollaboration;
+    private readonly MonthTerms _terms = new();
+    private readonly SortedSet<string> _participants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _senders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (List<(long Order, MonthItem Item)> Highlights, List<(long Order, MonthItem Item)> Others)> _firstBySender = new(StringComparer.Ordinal);
+    private readonly List<NormalisedUpdate> _late = [];
+    private NormalisedUpdate? _first;
+    private NormalisedUpdate? _call;
+    private NormalisedUpdate? _started;
+    private DateTimeOffset _latest;
+    private string? _status;
+    private long _count;
+
+    public string Id => id;
+
+    /// <summary>Adds the month's next update (in the order things happened: occurred, then received, then id).</summary>
+    public void Add(NormalisedUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        Words(update);
+        _first ??= update;
+        _latest = update.OccurredAt;
+        _call = update.Kind == "call-for-partners" ? update : _call;
+        _started ??= update.Kind == "collaboration-started" ? update : null;
+        _senders[update.Organisation] = _senders.GetValueOrDefault(update.Organisation) + 1;
+        (var highlight, _status) = CollaborationMonth.Highlight(update, _status);
+        if (!_firstBySender.TryGetValue(update.Organisation, out var lists))
+        {
+            _firstBySender.Add(update.Organisation, lists = ([], []));
+        }
+
+        var list = highlight ? lists.Highlights : lists.Others;
+        if (list.Count < Kept)
+        {
+            list.Add((_count, CollaborationMonth.Item(update, highlight)));
+        }
+
+        _count++;
+    }
+
+    /// <summary>Adds an update of an earlier month reported late in this one (any order).</summary>
+    public void AddLate(NormalisedUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        Words(update);
+        _late.Add(update);
+    }
+
+    public CollaborationMonth Build()
+    {
+        var kept = _firstBySender.Values.SelectMany(l => l.Highlights).OrderBy(i => i.Order).Select(i => i.Item)
+            .Concat(_firstBySender.Values.SelectMany(l => l.Others).OrderBy(i => i.Order).Select(i => i.Item))
+            .ToArray();
+        var late = CollaborationMonth.Order(_late);
+        var lateItems = new List<MonthItem>(late.Length);
+        string? status = null;
+        foreach (var update in late)
+        {
+            (var highlight, status) = CollaborationMonth.Highlight(update, status);
+            lateItems.Add(CollaborationMonth.Item(update, highlight));
+        }
+
+        var first = _first ?? late[0];
+        return new CollaborationMonth(
+            id,
+            first.Title,
+            _status,
+            _first is not null ? _latest : late[^1].OccurredAt,
+            (int)_count,
+            _senders,
+            CollaborationMonth.Shown(kept),
+            late.Length,
+            late.GroupBy(u => u.Organisation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            CollaborationMonth.Shown([.. lateItems.Where(i => i.IsHighlight), .. lateItems.Where(i => !i.IsHighlight)]),
+            [.. _participants],
+            CollaborationMonth.News(_call),
+            CollaborationMonth.News(_started),
+            CollaborationMonth.News(_first),
+            _terms.ToList());
+    }
+
+    private void Words(NormalisedUpdate update)
+    {
+        _terms.Add(update.Title);
+        _terms.Add(update.Summary);
+        _terms.Add(string.Join(' ', update.Tags));
+        _participants.UnionWith(update.Participants);
+        _participants.Add(update.Organisation);
     }
 }
 

@@ -5,10 +5,9 @@ using Mellanrum.Hub.Updates;
 namespace Mellanrum.Hub.Digest;
 
 /// <summary>
-/// Builds a month's shared index (<see cref="DigestIndexSnapshot"/>) from the month index in one pass: the month's
-/// own rows come a collaboration at a time (key order), each collaboration is folded on one of the cores as soon as its
-/// rows are in and then dropped, so memory holds the folded months and one collaboration's rows, never the month's
-/// updates. The late rows of the earlier months in reach are read first (they are few) and kept by the cutoff rule.
+/// Builds a month's shared index (<see cref="DigestIndexSnapshot"/>) from the month index in one pass: the month's own
+/// rows come a day at a time in the order things happened and are folded as they come (<see cref="CollaborationMonthBuilder"/>,
+/// on every core), so memory holds the folded collaborations and a day's rows, never the month's updates. The late rows of the earlier months in reach are read first (they are few) and kept by the cutoff rule.
 /// </summary>
 public static class DigestIndexBuilder
 {
@@ -40,23 +39,28 @@ public static class DigestIndexBuilder
             }
         }
 
-        var folded = new ConcurrentBag<CollaborationMonth>();
-        var groups = Channel.CreateBounded<(string Id, List<NormalisedUpdate> Updates)>(new BoundedChannelOptions(Environment.ProcessorCount * 4) { SingleWriter = true });
+        // The month's rows come in the order things happened; each collaboration is folded by one of the workers (by its
+        // id), so its updates reach its fold in that order while the words of many are counted at once.
+        var workers = Environment.ProcessorCount;
+        var channels = Enumerable.Range(0, workers)
+            .Select(_ => Channel.CreateBounded<NormalisedUpdate>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true }))
+            .ToArray();
+        var folds = Enumerable.Range(0, workers).Select(_ => new Dictionary<string, CollaborationMonthBuilder>(StringComparer.Ordinal)).ToArray();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var folding = Task.Run(
+        var folding = Enumerable.Range(0, workers).Select(w => Task.Run(
             async () =>
             {
                 try
                 {
-                    await Parallel.ForEachAsync(
-                        groups.Reader.ReadAllAsync(stop.Token),
-                        new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = stop.Token },
-                        (group, _) =>
+                    await foreach (var update in channels[w].Reader.ReadAllAsync(stop.Token))
+                    {
+                        if (!folds[w].TryGetValue(update.Collaboration, out var fold))
                         {
-                            late.TryRemove(group.Id, out var reported);
-                            folded.Add(CollaborationMonth.Fold(group.Id, group.Updates, reported ?? []));
-                            return ValueTask.CompletedTask;
-                        });
+                            folds[w].Add(update.Collaboration, fold = new CollaborationMonthBuilder(update.Collaboration));
+                        }
+
+                        fold.Add(update);
+                    }
                 }
                 catch
                 {
@@ -65,13 +69,10 @@ public static class DigestIndexBuilder
                     throw;
                 }
             },
-            CancellationToken.None);
+            CancellationToken.None)).ToArray();
 
         try
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            string? current = null;
-            var rows = new List<NormalisedUpdate>();
             await foreach (var row in source.MonthAsync(month, stop.Token))
             {
                 // A row marked late belongs to a later month; one stored beyond the limit to none.
@@ -80,39 +81,26 @@ public static class DigestIndexBuilder
                     continue;
                 }
 
-                if (row.Update.Collaboration != current)
-                {
-                    if (current is not null)
-                    {
-                        await groups.Writer.WriteAsync((current, rows), stop.Token);
-                    }
-
-                    current = row.Update.Collaboration;
-                    if (!seen.Add(current))
-                    {
-                        throw new InvalidOperationException($"The month index gave collaboration {current}'s rows apart; they must come together.");
-                    }
-
-                    rows = [];
-                }
-
-                rows.Add(row.Update);
+                var worker = (int)((uint)StringComparer.Ordinal.GetHashCode(row.Update.Collaboration) % (uint)workers);
+                await channels[worker].Writer.WriteAsync(row.Update, stop.Token);
             }
 
-            if (current is not null)
+            foreach (var channel in channels)
             {
-                await groups.Writer.WriteAsync((current, rows), stop.Token);
+                channel.Writer.Complete();
             }
-
-            groups.Writer.Complete();
         }
         catch (Exception e)
         {
-            groups.Writer.TryComplete(e);
+            foreach (var channel in channels)
+            {
+                channel.Writer.TryComplete(e);
+            }
+
             await stop.CancelAsync();
             try
             {
-                await folding;
+                await Task.WhenAll(folding);
             }
             catch (OperationCanceledException)
             {
@@ -121,12 +109,22 @@ public static class DigestIndexBuilder
             throw;
         }
 
-        await folding;
+        await Task.WhenAll(folding);
+        var all = folds.SelectMany(f => f.Values).ToDictionary(f => f.Id, StringComparer.Ordinal);
         foreach (var (id, reported) in late)
         {
-            folded.Add(CollaborationMonth.Fold(id, [], reported));
+            if (!all.TryGetValue(id, out var fold))
+            {
+                all.Add(id, fold = new CollaborationMonthBuilder(id));
+            }
+
+            foreach (var update in reported)
+            {
+                fold.AddLate(update);
+            }
         }
 
+        var folded = all.Values.Select(f => f.Build()).ToArray();
         var months = folded.OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();
         return new DigestIndexSnapshot(month.ToString(), cutoff, months.Sum(m => m.Count), months.Sum(m => m.LateCount), months);
     }

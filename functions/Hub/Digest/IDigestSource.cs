@@ -10,7 +10,7 @@ namespace Mellanrum.Hub.Digest;
 /// </summary>
 public interface IDigestSource
 {
-    /// <summary>The rows of the updates that occurred in <paramref name="month"/>, one collaboration's rows together.</summary>
+    /// <summary>The rows of the updates that occurred in <paramref name="month"/>, in the order they occurred (then received, then id).</summary>
     IAsyncEnumerable<MonthIndexRow> MonthAsync(DigestMonth month, CancellationToken cancellationToken);
 
     /// <summary>The updates that occurred in <paramref name="month"/> and were stored after its cutoff.</summary>

@@ -14,9 +14,10 @@ public sealed record MonthIndexRow(NormalisedUpdate Update, DateTimeOffset Store
 /// The updates by the Stockholm month they <b>occurred</b> in, for the digest (table <c>UpdatesByMonth</c>), and each
 /// month's cutoff: the instant after which an update of that month counts as reported late.
 /// <list type="bullet">
-/// <item>On time: PartitionKey = <c>{yyyy-MM}_{collaboration}</c>, RowKey = update id; <c>Json</c>, <c>OccurredAt</c>,
-/// <c>StoredAt</c>, <c>Late</c>. A month is one key range (<c>yyyy-MM_</c> up to <c>yyyy-MM`</c>), read in key order, so
-/// a collaboration's updates come together and the digest never holds the whole month at once.</item>
+/// <item>On time: PartitionKey = the Stockholm day it occurred, <c>yyyy-MM-dd</c>, RowKey = update id; <c>Json</c>,
+/// <c>OccurredAt</c>, <c>StoredAt</c>, <c>Late</c>. A month is its days' partitions, read a day at a time in the order
+/// things happened, so the digest folds the month as it reads and never holds it whole; a day's writes are far below
+/// what a partition serves.</item>
 /// <item>Late: an update whose month already had a cutoff when its row was written is marked <c>Late</c> and also
 /// listed in the small partition <c>~late-{yyyy-MM}</c> (of the month it occurred in), which later months read.</item>
 /// <item>Cutoffs: PartitionKey <c>~cutoffs</c>, RowKey <c>yyyy-MM</c>, <c>Cutoff</c>; set once (an insert) and never
@@ -60,8 +61,8 @@ public sealed class UpdateMonthIndex(HubStorage storage, TimeProvider time, ILog
         return date.Year.ToString("D4", CultureInfo.InvariantCulture) + "-" + date.Month.ToString("D2", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The partition of an on-time row.</summary>
-    public static string Partition(string month, string collaboration) => month + "_" + collaboration;
+    /// <summary>The partition of an update's row: the Stockholm day it occurred.</summary>
+    public static string Partition(DateTimeOffset occurredAt) => Stockholm.DateOf(occurredAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Writes the update's row in the month it occurred in (idempotent: the first write stands), late when that month's
@@ -75,7 +76,7 @@ public sealed class UpdateMonthIndex(HubStorage storage, TimeProvider time, ILog
         var now = time.GetUtcNow();
         var late = cutoff is not null;
         var storedAt = cutoff is { } c && now <= c ? c.AddTicks(1) : now;
-        var row = new TableEntity(Partition(month, update.Collaboration), update.Id)
+        var row = new TableEntity(Partition(update.OccurredAt), update.Id)
         {
             [JsonColumn] = json,
             ["OccurredAt"] = update.OccurredAt,
@@ -115,15 +116,47 @@ public sealed class UpdateMonthIndex(HubStorage storage, TimeProvider time, ILog
         }
     }
 
-    /// <summary>The month's on-time rows, in key order: one collaboration's rows together.</summary>
+    /// <summary>
+    /// The rows of the updates that occurred in the month, in the order they occurred (then received, then id): a day's
+    /// partition at a time, the next day read while this one is handed out.
+    /// </summary>
     public async IAsyncEnumerable<MonthIndexRow> ReadMonthAsync(string month, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(Table, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {month + "_"} and PartitionKey lt {month + "`"}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        var first = new NodaTime.LocalDate(int.Parse(month[..4], CultureInfo.InvariantCulture), int.Parse(month[5..], CultureInfo.InvariantCulture), 1);
+        var days = Enumerable.Range(0, NodaTime.CalendarSystem.Iso.GetDaysInMonth(first.Year, first.Month)).Select(d => first.PlusDays(d)).ToArray();
+        var next = ReadDayAsync(table, days[0], cancellationToken);
+        for (var d = 0; d < days.Length; d++)
         {
-            yield return Read(entity);
+            var rows = await next;
+            if (d + 1 < days.Length)
+            {
+                next = ReadDayAsync(table, days[d + 1], cancellationToken);
+            }
+
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
         }
+    }
+
+    private static async Task<List<MonthIndexRow>> ReadDayAsync(TableClient table, NodaTime.LocalDate day, CancellationToken cancellationToken)
+    {
+        var partition = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var rows = new List<MonthIndexRow>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            rows.Add(Read(entity));
+        }
+
+        rows.Sort(static (a, b) =>
+        {
+            var order = a.Update.OccurredAt.CompareTo(b.Update.OccurredAt);
+            order = order != 0 ? order : a.Update.ReceivedAt.CompareTo(b.Update.ReceivedAt);
+            return order != 0 ? order : string.CompareOrdinal(a.Update.Id, b.Update.Id);
+        });
+        return rows;
     }
 
     /// <summary>The updates of a month that were stored after its cutoff (few).</summary>
@@ -206,7 +239,7 @@ public sealed class UpdateMonthIndex(HubStorage storage, TimeProvider time, ILog
     {
         var table = await storage.TableAsync(Table, cancellationToken);
         var month = MonthOf(update.OccurredAt);
-        foreach (var (partition, row) in new[] { (Partition(month, update.Collaboration), update.Id), (LatePrefix + month, update.Id) })
+        foreach (var (partition, row) in new[] { (Partition(update.OccurredAt), update.Id), (LatePrefix + month, update.Id) })
         {
             try
             {
@@ -252,7 +285,7 @@ public sealed class UpdateMonthIndex(HubStorage storage, TimeProvider time, ILog
             var update = StoredUpdate.ReadUpdate(entity);
             var month = MonthOf(update.OccurredAt);
             var late = cutoffs.TryGetValue(month, out var cutoff) && update.ReceivedAt >= cutoff;
-            var partition = Partition(month, update.Collaboration);
+            var partition = Partition(update.OccurredAt);
             try
             {
                 await table.AddEntityAsync(

@@ -50,7 +50,7 @@ public sealed class InMemoryDigestSource(
         lock (_lock)
         {
             rows = _stored.Where(r => DigestMonth.Containing(r.Update.OccurredAt) == month)
-                .OrderBy(r => r.Update.Collaboration, StringComparer.Ordinal).ThenBy(r => r.Update.Id, StringComparer.Ordinal).ToArray();
+                .OrderBy(r => r.Update.OccurredAt).ThenBy(r => r.Update.ReceivedAt).ThenBy(r => r.Update.Id, StringComparer.Ordinal).ToArray();
         }
 
         foreach (var row in rows)
