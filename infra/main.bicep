@@ -1,6 +1,7 @@
 // Mellanrum hub on Azure: a Flex Consumption function app running as a user-assigned managed identity, with its
 // storage account (tables, queues, deployment package), a Service Bus namespace for the partners' queues, a Key Vault
-// for the admin key, SMTP credentials and the key ring's KEK, and Log Analytics + Application Insights.
+// for the admin key, SMTP credentials and the key ring's KEK, Log Analytics + Application Insights, and a workbook
+// and alert rules over them.
 //
 // Deployed into an existing resource group (targetScope resourceGroup), so deploying needs rights on that group only:
 //   azd up                       (azd asks for the resource group, see docs/deploy.md)
@@ -71,11 +72,18 @@ param maximumInstanceCount int = 100
 @description('Service Bus tier; queues with duplicate detection need Standard or above.')
 param serviceBusSku string = 'Standard'
 
-@description('Turn off SAS keys on the Service Bus namespace (partners then read with Entra ID only).')
-param serviceBusDisableLocalAuth bool = false
+@description('SAS keys off on the Service Bus namespace (the default): the hub uses its managed identity, and partners read their queue with Entra ID (Azure Service Bus Data Receiver on it). False: an operator may hand a partner a listen-only SAS rule instead.')
+param serviceBusDisableLocalAuth bool = true
 
-@description('Application Insights accepts Entra ID authenticated telemetry only.')
-param appInsightsDisableLocalAuth bool = false
+@description('Application Insights accepts Entra ID authenticated telemetry only (the default): the app reports as its identity (Monitoring Metrics Publisher, APPLICATIONINSIGHTS_AUTHENTICATION_STRING).')
+param appInsightsDisableLocalAuth bool = true
+
+@description('E-mail address the alert rules notify (dead letters, fan-out lag, server errors). Empty: no receiver; the alerts still fire and show in the portal.')
+param alertEmail string = ''
+
+@minValue(1)
+@description('The fan-out lag alert fires when the p95 of hub.fanout.lag is possibly above this many seconds.')
+param fanoutLagAlertSeconds int = 300
 
 @description('Key Vault purge protection (cannot be turned off again); recommended for production.')
 param keyVaultPurgeProtection bool = false
@@ -87,6 +95,8 @@ var tags = {
 }
 var functionAppName = 'func-hub-${resourceToken}'
 var identityName = 'id-hub-${resourceToken}'
+var logAnalyticsName = 'log-hub-${resourceToken}'
+var applicationInsightsName = 'appi-hub-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 
 // The settings the triggers' %...% expressions name: queue names and schedules, from the one source of truth the app
@@ -109,8 +119,8 @@ module identity 'modules/identity.bicep' = {
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
-    logAnalyticsName: 'log-hub-${resourceToken}'
-    applicationInsightsName: 'appi-hub-${resourceToken}'
+    logAnalyticsName: logAnalyticsName
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
     appIdentityName: identityName
@@ -175,6 +185,22 @@ module keyVault 'modules/keyvault.bicep' = {
   ]
 }
 
+module dashboard 'modules/dashboard.bicep' = {
+  name: 'dashboard'
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: logAnalyticsName
+    applicationInsightsName: applicationInsightsName
+    namePrefix: 'hub-${resourceToken}'
+    alertEmail: alertEmail
+    fanoutLagThresholdSeconds: fanoutLagAlertSeconds
+  }
+  dependsOn: [
+    monitoring
+  ]
+}
+
 var keyVaultReference = '@Microsoft.KeyVault(SecretUri={0})'
 
 // Schedules are six-field NCRONTAB in UTC (Linux has no WEBSITE_TIME_ZONE): the digest timer fires at 05:00 and
@@ -190,6 +216,8 @@ var hubSettings = union(
     Hub__Smtp__Port: string(smtpPort)
     Hub__Smtp__StartTls: smtpStartTls ? 'true' : 'false'
     Hub__Smtp__From: smtpFrom
+    // OpenTelemetry to Application Insights (docs/deploy.md, "Observability"); none, console or otlp elsewhere.
+    Hub__Telemetry__Exporter: 'azuremonitor'
   },
   empty(smtpHost) ? {} : { Hub__Smtp__Host: smtpHost },
   empty(smtpUser) ? {} : { Hub__Smtp__User: format(keyVaultReference, keyVault.outputs.smtpUserUri) },
@@ -208,7 +236,7 @@ module functionApp 'modules/functionapp.bicep' = {
     storageAccountName: storage.outputs.name
     storageBlobEndpoint: storage.outputs.blobEndpoint
     deploymentContainerName: deploymentContainerName
-    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    applicationInsightsName: applicationInsightsName
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appSettings: hubSettings
     publicBaseUrl: publicBaseUrl
@@ -217,6 +245,7 @@ module functionApp 'modules/functionapp.bicep' = {
   }
   dependsOn: [
     identity
+    monitoring
   ]
 }
 

@@ -46,9 +46,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
             await NpmCiAsync(repositoryRoot, cancellationToken);
         }
 
-        blobPort = blobPort == 0 ? FreePort() : blobPort;
-        queuePort = queuePort == 0 ? FreePort() : queuePort;
-        tablePort = tablePort == 0 ? FreePort() : tablePort;
+        // Three different free ports: the system may hand the same one out again once its listener closed.
+        var taken = new HashSet<int> { blobPort, queuePort, tablePort };
+        blobPort = blobPort == 0 ? FreePortExcept(taken) : blobPort;
+        queuePort = queuePort == 0 ? FreePortExcept(taken) : queuePort;
+        tablePort = tablePort == 0 ? FreePortExcept(taken) : tablePort;
         var info = new ProcessStartInfo("node")
         {
             WorkingDirectory = repositoryRoot,
@@ -123,6 +125,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
         throw new InvalidOperationException("Cannot find the repository root (package.json beside Hub.sln) to start Azurite from.");
     }
 
+    private static int FreePortExcept(HashSet<int> taken)
+    {
+        int port;
+        do
+        {
+            port = FreePort();
+        }
+        while (!taken.Add(port));
+        return port;
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -130,8 +143,29 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Stops Azurite: asked first (SIGTERM, so that it writes its on-disk data: it saves every 5 s otherwise, and a kill
+    /// would lose the last seconds of the hub's writes), killed with its process tree if it has not gone in 5 s.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (!_process.HasExited && !OperatingSystem.IsWindows())
+        {
+            try
+            {
+                using var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
+                if (term is not null)
+                {
+                    await term.WaitForExitAsync();
+                }
+
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception e) when (e is TimeoutException or System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+            }
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

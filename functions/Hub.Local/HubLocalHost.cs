@@ -18,6 +18,9 @@ public static class HubLocalHost
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
+    /// <summary>The longest a stop may take before the host gives up waiting for what ignores its token.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(7);
+
     /// <summary>The key ring's key file in the data folder, made on first use (owner-only).</summary>
     public const string KeyFileName = "keyring-kek";
 
@@ -70,6 +73,10 @@ public static class HubLocalHost
             builder.Configuration["Hub:AdminKey"] = LocalAdminKey(DataFolder(builder.Configuration));
         }
 
+        // Stopping cancels every invocation's token and leaves its message for redelivery; nothing may hold the exit
+        // longer than this (SIGINT or SIGTERM ends the process within 10 s).
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+
         // The key ring's KEK: a key file in the data folder unless one is named (Key Vault, when also set, encrypts and
         // the file still decrypts what it encrypted).
         var keyFile = $"{KeyRingOptions.Section}:{nameof(KeyRingOptions.KeyFile)}";
@@ -113,7 +120,7 @@ public static class HubLocalHost
         {
             if (function.Trigger is Trigger.Http http)
             {
-                app.MapMethods($"/{hostJson.RoutePrefix}/{http.Route}", http.Methods.Select(m => m.ToUpperInvariant()), context => InvokeHttpAsync(function, context))
+                app.MapMethods(string.IsNullOrEmpty(hostJson.RoutePrefix) ? $"/{http.Route}" : $"/{hostJson.RoutePrefix}/{http.Route}", http.Methods.Select(m => m.ToUpperInvariant()), context => InvokeHttpAsync(function, context))
                     .WithName(function.Name);
             }
         }

@@ -8,7 +8,9 @@ namespace Mellanrum.Hub.Local;
 /// <summary>
 /// Runs one queue-triggered function as the Functions host does, from <c>host.json</c>: batches of <c>batchSize</c>
 /// processed in parallel, polling backing off up to <c>maxPollingInterval</c>, a failed message made visible again after
-/// <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c> attempts moved to <c>&lt;queue&gt;-poison</c>.
+/// <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c> attempts moved to <c>&lt;queue&gt;-poison</c>. Stopping
+/// cancels every running invocation's token, waits for them, and makes their messages visible again at once (never
+/// deleted: what was in flight is redelivered, not taken as done).
 /// </summary>
 public sealed class QueueListener(
     FunctionDescriptor function,
@@ -78,7 +80,14 @@ public sealed class QueueListener(
             {
                 created &= e is not RequestFailedException { Status: 404 };
                 logger.LogWarning("Polling queue {Queue} failed ({Error}); trying again", queueName, e.GetType().Name);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
         }
 
@@ -87,32 +96,56 @@ public sealed class QueueListener(
 
     private async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
     {
+        Exception? failure = null;
         try
         {
             var text = settings.MessageEncoding.Equals("base64", StringComparison.OrdinalIgnoreCase)
                 ? Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText))
                 : message.MessageText;
             await invoker.InvokeAsync(function, text, new Dictionary<string, object?> { ["DequeueCount"] = message.DequeueCount, ["Id"] = message.MessageId }, stoppingToken);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
         }
-        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception e)
         {
-            if (message.DequeueCount >= settings.MaxDequeueCount)
+            failure = e;
+        }
+
+        try
+        {
+            if (stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(e, "Function {Function} failed on message {MessageId} {Attempts} times; moving it to {Queue}-poison", function.Name, message.MessageId, message.DequeueCount, queueName);
+                // Stopping: the invocation's token was cancelled, so whatever it did may be half-done (even when it
+                // returned). Its message is neither deleted nor counted as a failure: it is made visible again at once,
+                // for this hub after a restart or for another instance.
+                await ReleaseAsync(queue, message);
+            }
+            else if (failure is null)
+            {
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            }
+            else if (message.DequeueCount >= settings.MaxDequeueCount)
+            {
+                logger.LogError(failure, "Function {Function} failed on message {MessageId} {Attempts} times; moving it to {Queue}-poison", function.Name, message.MessageId, message.DequeueCount, queueName);
                 await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
                 await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
             }
             else
             {
-                logger.LogWarning(e, "Function {Function} failed on message {MessageId} (attempt {Attempt}); retrying after {Delay}", function.Name, message.MessageId, message.DequeueCount, settings.VisibilityTimeout);
+                logger.LogWarning(failure, "Function {Function} failed on message {MessageId} (attempt {Attempt}); retrying after {Delay}", function.Name, message.MessageId, message.DequeueCount, settings.VisibilityTimeout);
                 await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException)
         {
-            // Stopping: the message becomes visible again by itself.
+            // The message stays invisible until its receive visibility ends, then comes back: nothing is lost.
+            logger.LogWarning("Could not settle message {MessageId} of queue {Queue} ({Error}); it comes back by itself", message.MessageId, queueName, e.GetType().Name);
         }
+    }
+
+    /// <summary>Makes a message visible again now (bounded, so that a storage outage cannot hold the shutdown).</summary>
+    private static async Task ReleaseAsync(QueueClient queue, QueueMessage message)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: timeout.Token);
     }
 }

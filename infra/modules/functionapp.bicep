@@ -18,7 +18,8 @@ param storageAccountName string
 param storageBlobEndpoint string
 param deploymentContainerName string
 
-param applicationInsightsConnectionString string
+@description('Name of the Application Insights component (in this resource group) the app reports to.')
+param applicationInsightsName string
 
 @description('Service Bus namespace host name, e.g. sb-xyz.servicebus.windows.net.')
 param serviceBusFullyQualifiedNamespace string
@@ -42,6 +43,11 @@ param maximumInstanceCount int = 100
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: identityName
+}
+
+// Read here rather than passed in as a module output, so that no deployment output holds the connection string.
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
 }
 
 // Client id of the identity: AzureWebJobsStorage__clientId, ServiceBus__clientId, Hub__DataProtection__ClientId,
@@ -122,7 +128,7 @@ var platformSettings = {
   Hub__DataProtection__ClientId: identityClientId
   // DefaultAzureCredential anywhere in the app picks the user-assigned identity.
   AZURE_CLIENT_ID: identityClientId
-  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   Hub__PublicBaseUrl: baseUrl
   Hub__Digest__BaseUrl: baseUrl

@@ -8,8 +8,8 @@ param tags object = {}
 @description('Name of the app\'s user-assigned identity (in this resource group), given this resource\'s data roles.')
 param appIdentityName string
 
-@description('When true, Application Insights accepts only Entra ID authenticated telemetry (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).')
-param disableLocalAuth bool = false
+@description('When true (the default), Application Insights accepts only Entra ID authenticated telemetry (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).')
+param disableLocalAuth bool = true
 
 @minValue(30)
 @maxValue(730)
@@ -58,5 +58,6 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 }
 
 output applicationInsightsName string = applicationInsights.name
-output applicationInsightsConnectionString string = applicationInsights.properties.ConnectionString
+// No connection string among the outputs (a deployment's outputs are readable by anyone who can read the group):
+// functionapp.bicep reads it from the component itself.
 output logAnalyticsName string = logAnalytics.name

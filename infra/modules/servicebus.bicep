@@ -12,10 +12,10 @@ param tags object = {}
 ])
 param skuName string = 'Standard'
 
-@description('''True turns off SAS keys on the whole namespace. The hub itself never uses them (it connects with its
-managed identity), but a partner outside the tenant usually reads its queue with a listen-only SAS rule on
-partner-{id}; leave false unless every partner reads with Entra ID (Azure Service Bus Data Receiver on its queue).''')
-param disableLocalAuth bool = false
+@description('''True (the default) turns off SAS keys on the whole namespace: the hub connects with its managed identity and
+partners read with Entra ID (Azure Service Bus Data Receiver on their partner-{id} queue). False lets an operator hand
+a partner outside the tenant a listen-only SAS rule on its queue instead.''')
+param disableLocalAuth bool = true
 
 @description('Name of the app\'s user-assigned identity (in this resource group), given this resource\'s data roles.')
 param appIdentityName string

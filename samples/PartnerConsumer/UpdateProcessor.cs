@@ -6,7 +6,10 @@ public enum Outcome
     /// <summary>The newest update of its collaboration so far: it moved the collaboration's current state.</summary>
     Applied,
 
-    /// <summary>An older update arriving after a newer one (retries reorder deliveries): kept, current state untouched.</summary>
+    /// <summary>
+    /// An older update arriving after a newer one (a replay, or a delivery the hub let go ahead without its predecessor):
+    /// applied in its place in the collaboration's history, and the current state worked out again from that history.
+    /// </summary>
     Late,
 
     /// <summary>An update already handled (same CloudEvent id): the hub, the broker or a lost lock redelivered it.</summary>
@@ -23,19 +26,27 @@ public sealed record CollaborationView(string Id, long Sequence, string LastUpda
 /// Applies deliveries idempotently and in collaboration order, whatever order they arrive in:
 /// <list type="bullet">
 /// <item>a CloudEvent id seen before is a duplicate and is dropped (the hub delivers at least once);</item>
-/// <item>within a collaboration, <c>sequence</c> decides: only an update newer than the last applied one changes the
-/// collaboration's current state; an older one is recorded but changes nothing. Sequence numbers increase but may skip
-/// one (the hub never reuses a number, and may leave a gap after a crash), so a gap is logged, never waited for.</item>
+/// <item>within a collaboration, <c>sequence</c> decides the order. Every update is applied to the collaboration's
+/// history in its place, and the current state is what the history says in sequence order: the name from the update
+/// that created it, the status from the newest update that set one, the newest update's id, kind and title. So an
+/// update that arrives late (after a newer one) still counts, where it belongs, and never overwrites what a newer one
+/// said. Sequence numbers increase but may skip one (the hub never reuses a number, and may leave a gap after a crash),
+/// so a gap is logged, never waited for.</item>
 /// </list>
-/// This sample keeps its state in memory. A real partner keeps the handled ids and each collaboration's last sequence in
-/// its own database, written in the same transaction as the change the update causes, so a crash between "applied" and
-/// "acknowledged" turns into a harmless duplicate.
+/// This sample keeps its state in memory (the last <see cref="RememberedPerCollaboration"/> updates of each
+/// collaboration). A real partner keeps the handled ids and each collaboration's updates in its own database, written in
+/// the same transaction as the change the update causes, so a crash between "applied" and "acknowledged" turns into a
+/// harmless duplicate.
 /// </summary>
 public sealed partial class UpdateProcessor(ILogger<UpdateProcessor> logger)
 {
     private const int RememberedIds = 100_000;
 
+    /// <summary>Updates kept per collaboration to apply a late one in its place; an older one than these changes nothing.</summary>
+    public const int RememberedPerCollaboration = 1_000;
+
     private readonly Lock gate = new();
+    private readonly Dictionary<string, SortedList<long, HubEvent>> histories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CollaborationView> collaborations = new(StringComparer.Ordinal);
     private readonly HashSet<string> seen = new(StringComparer.Ordinal);
     private readonly Queue<string> seenOrder = new();
@@ -51,27 +62,31 @@ public sealed partial class UpdateProcessor(ILogger<UpdateProcessor> logger)
             }
 
             Remember(hubEvent.Id);
-            var current = collaborations.GetValueOrDefault(hubEvent.Collaboration);
-            if (current is not null && hubEvent.Sequence <= current.Sequence)
+            if (!histories.TryGetValue(hubEvent.Collaboration, out var history))
             {
-                LogLate(hubEvent.Id, hubEvent.Collaboration, hubEvent.Sequence, current.Sequence);
+                history = [];
+                histories[hubEvent.Collaboration] = history;
+            }
+
+            var newest = history.Count > 0 ? history.Keys[^1] : (long?)null;
+            if (newest is { } last && hubEvent.Sequence > last + 1)
+            {
+                LogGap(hubEvent.Collaboration, last, hubEvent.Sequence);
+            }
+
+            history[hubEvent.Sequence] = hubEvent;
+            if (history.Count > RememberedPerCollaboration)
+            {
+                history.RemoveAt(0);
+            }
+
+            collaborations[hubEvent.Collaboration] = Fold(hubEvent.Collaboration, history);
+            if (newest is { } current && hubEvent.Sequence <= current)
+            {
+                LogLate(hubEvent.Id, hubEvent.Collaboration, hubEvent.Sequence, current);
                 return Outcome.Late;
             }
 
-            if (current is not null && hubEvent.Sequence > current.Sequence + 1)
-            {
-                LogGap(hubEvent.Collaboration, current.Sequence, hubEvent.Sequence);
-            }
-
-            var update = hubEvent.Update;
-            collaborations[hubEvent.Collaboration] = new CollaborationView(
-                hubEvent.Collaboration,
-                hubEvent.Sequence,
-                hubEvent.Id,
-                hubEvent.Kind,
-                update.Status ?? current?.Status,
-                current?.Name ?? update.CollaborationName ?? update.Title,
-                update.Title);
             LogApplied(hubEvent.Id, hubEvent.Kind, hubEvent.Collaboration, hubEvent.Sequence);
             return Outcome.Applied;
         }
@@ -83,6 +98,16 @@ public sealed partial class UpdateProcessor(ILogger<UpdateProcessor> logger)
         {
             return collaborations.GetValueOrDefault(id);
         }
+    }
+
+    /// <summary>The collaboration as its history says, in sequence order.</summary>
+    private static CollaborationView Fold(string id, SortedList<long, HubEvent> history)
+    {
+        var first = history.Values[0];
+        var latest = history.Values[^1];
+        var status = history.Values.Select(e => e.Update.Status).LastOrDefault(s => s is not null);
+        var name = history.Values.Select(e => e.Update.CollaborationName).FirstOrDefault(n => n is not null) ?? first.Update.Title;
+        return new CollaborationView(id, latest.Sequence, latest.Id, latest.Kind, status, name, latest.Update.Title);
     }
 
     private void Remember(string id)
@@ -97,12 +122,12 @@ public sealed partial class UpdateProcessor(ILogger<UpdateProcessor> logger)
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied update {UpdateId} ({Kind}) to {CollaborationId} at sequence {Sequence}")]
     private partial void LogApplied(string updateId, string kind, string collaborationId, long sequence);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kept late update {UpdateId} of {CollaborationId}: sequence {Sequence} is not after {CurrentSequence}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied late update {UpdateId} of {CollaborationId} in its place: sequence {Sequence}, before {CurrentSequence}")]
     private partial void LogLate(string updateId, string collaborationId, long sequence, long currentSequence);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped duplicate update {UpdateId} of {CollaborationId}")]
     private partial void LogDuplicate(string updateId, string collaborationId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Collaboration {CollaborationId} went from sequence {From} to {To}; the missing ones may still arrive (as late) or never")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Collaboration {CollaborationId} went from sequence {From} to {To}; the missing ones may still arrive (late, applied in their place) or never")]
     private partial void LogGap(string collaborationId, long from, long to);
 }

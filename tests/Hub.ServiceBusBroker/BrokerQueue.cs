@@ -30,6 +30,12 @@ internal sealed class BrokerQueue(string name, BrokerQueue? deadLetterQueue, Bro
 
     public BrokerQueue? DeadLetterQueue { get; } = deadLetterQueue;
 
+    /// <summary>When set, every send is rejected with this AMQP error condition (see <see cref="TestServiceBusBroker.RefuseSends"/>).</summary>
+    public string? RefusedWith { get; set; }
+
+    /// <summary>Sends refused so far.</summary>
+    public int Refused;
+
     /// <summary>The entity path messages here were dead-lettered from, if this is a dead-letter queue.</summary>
     public string? DeadLetterSource { get; init; }
 

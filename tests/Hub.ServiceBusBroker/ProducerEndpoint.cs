@@ -8,6 +8,13 @@ internal sealed class ProducerEndpoint(BrokerQueue queue) : LinkEndpoint
 {
     public override void OnMessage(MessageContext messageContext)
     {
+        if (queue.RefusedWith is { } condition)
+        {
+            Interlocked.Increment(ref queue.Refused);
+            messageContext.Complete(new Error(condition) { Description = "Refused by the test broker." });
+            return;
+        }
+
         var message = messageContext.Message;
         List<byte[]> payloads;
         if (message.Format == AmqpNames.BatchMessageFormat)

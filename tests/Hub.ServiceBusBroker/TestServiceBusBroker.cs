@@ -81,6 +81,16 @@ public sealed class TestServiceBusBroker : IAsyncDisposable
         host.RegisterRequestProcessor(deadLetterKey + AmqpNames.ManagementSuffix, new ManagementProcessor(deadLetter, context));
     }
 
+    /// <summary>
+    /// Rejects every send to a queue with an AMQP error condition, as Service Bus does: <c>amqp:resource-limit-exceeded</c>
+    /// (the queue is full: the SDK's <c>QuotaExceeded</c>), <c>amqp:link:message-size-exceeded</c> (<c>MessageSizeExceeded</c>),
+    /// <c>com.microsoft:server-busy</c> (<c>ServiceBusy</c>); null accepts sends again.
+    /// </summary>
+    public void RefuseSends(string queueName, string? condition) => Queue(queueName).RefusedWith = condition;
+
+    /// <summary>How many sends to a queue <see cref="RefuseSends"/> has refused.</summary>
+    public int CountRefused(string queueName) => Volatile.Read(ref Queue(queueName).Refused);
+
     /// <summary>The messages in a queue (locked ones included), in sequence order.</summary>
     public IReadOnlyList<BrokerMessage> Peek(string queueName) => Queue(queueName).Snapshot();
 

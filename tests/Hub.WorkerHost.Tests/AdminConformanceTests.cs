@@ -3,7 +3,7 @@ using System.Net;
 namespace Mellanrum.Hub.WorkerHost.Tests;
 
 /// <summary>
-/// The admin check on every admin route: every function whose route starts with <c>v1/admin/</c> in
+/// The admin check on every admin route: every function whose route starts with <c>api/v1/admin/</c> in
 /// <c>functions.metadata</c>, without a key and with a wrong one, answers 401 problem details through the worker,
 /// exactly as through Hub.Local.
 /// </summary>

@@ -68,6 +68,12 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             await HttpAsync(pair, "RotatePartnerKey", HttpMethod.Post, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/keys", Admin, null, "key"),
         ["RevokePartnerCredential"] = async pair =>
             await HttpAsync(pair, "RevokePartnerCredential", HttpMethod.Delete, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/keys/key_000000000000", Admin),
+        ["GetSource"] = async pair =>
+        {
+            await Scenario.RegisterSourceAsync(pair, "conformance-get-source");
+            return await HttpAsync(pair, "GetSource", HttpMethod.Get, "/api/v1/admin/sources/conformance-get-source", Admin);
+        },
+        ["GetPartner"] = async pair => await HttpAsync(pair, "GetPartner", HttpMethod.Get, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}", Admin),
         ["ListAudit"] = pair => HttpAsync(pair, "ListAudit", HttpMethod.Get, "/api/v1/admin/audit?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", Admin),
         ["ListDeliveries"] = async pair => await HttpAsync(pair, "ListDeliveries", HttpMethod.Get, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/deliveries", Admin),
         ["ReplayDeliveries"] = async pair =>
@@ -117,6 +123,12 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             var scenario = await pair.ScenarioAsync();
             return await QueueAsync(pair, "DeliverWebhook", $$"""{"partnerId":"{{scenario.PartnerId}}","updateId":"{{scenario.UpdateId}}","url":"https://example.invalid/hook","attempt":1,"body":"{}","firstAttemptAt":"2026-11-19T08:00:00Z"}""", "a delivery to a webhook the partner does not have");
         },
+        ["KeepPoisonedDelivery"] = async pair =>
+        {
+            var scenario = await pair.ScenarioAsync();
+            return await QueueAsync(pair, "KeepPoisonedDelivery", $$"""{"partnerId":"{{scenario.PartnerId}}","updateId":"{{scenario.UpdateId}}","url":"https://example.invalid/hook","attempt":5,"body":"{}","firstAttemptAt":"2026-11-19T08:00:00Z"}""", "a delivery that failed every attempt");
+        },
+        ["KeepPoisonedFanout"] = pair => QueueAsync(pair, "KeepPoisonedFanout", """{"updateId":"01jconformance0unknown0000"}""", "a poisoned fan-out of an update that is not stored"),
         ["PutCollaboration"] = async pair =>
         {
             var scenario = await pair.ScenarioAsync();
@@ -124,6 +136,8 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
         },
         ["RemoveCollaborationMember"] = async pair =>
             await HttpAsync(pair, "RemoveCollaborationMember", HttpMethod.Delete, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}/members/0127", Admin),
+        ["GetAsset"] = pair => HttpAsync(pair, "GetAsset", HttpMethod.Get, "/assets/hub.css"),
+        ["GetAccessibilityStatement"] = pair => HttpAsync(pair, "GetAccessibilityStatement", HttpMethod.Get, "/tillganglighet?lang=en"),
         ["MaintainCollaborationIndex"] = pair => TimerAsync(pair, "MaintainCollaborationIndex"),
         ["SweepFanout"] = pair => TimerAsync(pair, "SweepFanout"),
         ["SweepRejections"] = pair => TimerAsync(pair, "SweepRejections"),

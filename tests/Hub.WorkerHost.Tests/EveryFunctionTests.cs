@@ -94,10 +94,15 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         var invalid = kept.Single(r => r.GetProperty("status").GetInt32() == 422).GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await HttpAsync("RetryRejection", HttpMethod.Post, $"/api/v1/sources/tour-source/rejections/{invalid}/retry", Admin)).Status);
 
-        // A webhook delivery for a partner that has no such webhook is dropped, not retried.
+        // A webhook delivery for a partner that has no webhook any more is dead-lettered (not retried, not dropped);
+        // so is a delivery that failed every attempt; a poisoned fan-out of an update whose fan-out is done needs nothing.
         var webhook = await QueueAsync("DeliverWebhook", $$"""{"partnerId":"tour-partner","updateId":"{{updateId}}","url":"https://example.invalid/hook","attempt":1,"body":"{}","firstAttemptAt":"2026-11-19T08:00:00Z"}""");
         Assert.True(webhook.Succeeded);
         Assert.Contains(webhook.Logs, l => l.Level == "Warning" && l.Message.Contains(updateId, StringComparison.Ordinal));
+        Assert.True((await QueueAsync("KeepPoisonedDelivery", $$"""{"partnerId":"tour-partner","updateId":"{{updateId}}","url":"","attempt":5,"body":"","firstAttemptAt":"2026-11-19T08:00:00Z","channel":"queue"}""")).Succeeded);
+        var (_, log) = await HttpAsync("ListDeliveries", HttpMethod.Get, "/api/v1/admin/partners/tour-partner/deliveries", Admin);
+        Assert.Contains(log.GetProperty("deadLetters").EnumerateArray(), d => d.GetProperty("updateId").GetString() == updateId && d.GetProperty("channel").GetString() == "queue");
+        Assert.True((await QueueAsync("KeepPoisonedFanout", $$"""{"updateId":"{{updateId}}"}""")).Succeeded);
 
         // The digest: read for the month the update occurred in, sent by the operator as jobs on the digests queue (the
         // host hands each message to the worker), followed on its progress, and by the monthly timer.
@@ -134,15 +139,28 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApi", HttpMethod.Get, "/api/v1/openapi")).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApiJson", HttpMethod.Get, "/api/v1/openapi.json")).Status);
 
-        // Credentials: the operator rotates the source's key and the partner's secret and key, revokes the old key, reads the audit log.
+        // Credentials: the operator rotates the source's key and the partner's secret and key, finds the old key's id,
+        // revokes it, reads the audit log.
         var (keyRotated, newKey) = await HttpAsync("RotateSourceKey", HttpMethod.Post, "/api/v1/admin/sources/tour-source/keys", Admin);
         Assert.Equal(HttpStatusCode.OK, keyRotated);
-        var oldKeyId = source.GetProperty("keys")[0].GetProperty("id").GetString();
+        var (sourceRead, sourceView) = await HttpAsync("GetSource", HttpMethod.Get, "/api/v1/admin/sources/tour-source", Admin);
+        Assert.Equal(HttpStatusCode.OK, sourceRead);
+        var oldKeyId = sourceView.GetProperty("keys").EnumerateArray().Single(k => k.TryGetProperty("validUntil", out _)).GetProperty("id").GetString();
+        Assert.Equal(source.GetProperty("keys")[0].GetProperty("id").GetString(), oldKeyId);
+        var (partnerRead, partnerView) = await HttpAsync("GetPartner", HttpMethod.Get, "/api/v1/admin/partners/tour-partner", Admin);
+        Assert.Equal(HttpStatusCode.OK, partnerRead);
+        Assert.False(partnerView.TryGetProperty("key", out _), "A partner read shows no key.");
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RevokeSourceCredential", HttpMethod.Delete, $"/api/v1/admin/sources/tour-source/keys/{oldKeyId}", Admin)).Status);
         Assert.NotEqual(oldKeyId, newKey.GetProperty("credentialId").GetString());
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RotatePartnerSecret", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/secrets", Admin)).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RotatePartnerKey", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/keys", Admin)).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("RevokePartnerCredential", HttpMethod.Delete, $"/api/v1/admin/partners/tour-partner/keys/{partner.GetProperty("keys")[0].GetProperty("id").GetString()}", Admin)).Status);
+        // Anyone reads the accessibility statement, with the hub's own style sheet.
+        var (statement, _) = await HttpAsync("GetAccessibilityStatement", HttpMethod.Get, "/tillganglighet");
+        Assert.Equal(HttpStatusCode.OK, statement);
+        var (styles, _) = await HttpAsync("GetAsset", HttpMethod.Get, "/assets/hub.css");
+        Assert.Equal(HttpStatusCode.OK, styles);
+
         var (audited, audit) = await HttpAsync("ListAudit", HttpMethod.Get, "/api/v1/admin/audit?limit=100", Admin);
         Assert.Equal(HttpStatusCode.OK, audited);
         Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "source.key.revoked" && e.GetProperty("target").GetString() == "tour-source");

@@ -8,11 +8,11 @@ public sealed record WrittenFunction(string Name, string TriggerType, string? Ro
     public override string ToString() =>
         $"{Name}: " + string.Join(' ', new[] { TriggerType, string.Join(',', Methods), Route ?? QueueName ?? Schedule }.Where(p => !string.IsNullOrEmpty(p)));
 
-    public bool IsAdmin => Route?.StartsWith("v1/admin/", StringComparison.Ordinal) == true;
+    public bool IsAdmin => Route?.StartsWith("api/v1/admin/", StringComparison.Ordinal) == true;
 
     /// <summary>The route with each <c>{parameter}</c> (constraints dropped) replaced by <paramref name="value"/>(parameter name).</summary>
     public string Path(Func<string, string> value) =>
-        "/api/" + System.Text.RegularExpressions.Regex.Replace(Route!, "{([^}:?]+)[^}]*}", m => value(m.Groups[1].Value));
+        "/" + System.Text.RegularExpressions.Regex.Replace(Route!, "{([^}:?]+)[^}]*}", m => value(m.Groups[1].Value));
 }
 
 /// <summary>

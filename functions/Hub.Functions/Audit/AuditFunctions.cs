@@ -13,7 +13,7 @@ public sealed class AuditFunctions(KeyAuthenticator keys, AuditLog audit, TimePr
     /// </summary>
     [Function(nameof(ListAudit))]
     public Task<IResult> ListAudit(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/admin/audit")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/audit")] HttpRequest request,
         CancellationToken cancellationToken) =>
         keys.OnlyAdminAsync(request, async () =>
         {

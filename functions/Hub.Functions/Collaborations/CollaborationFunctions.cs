@@ -22,7 +22,7 @@ public sealed class CollaborationFunctions(KeyAuthenticator keys, AuditLog audit
     /// </summary>
     [Function(nameof(PutCollaboration))]
     public async Task<IResult> PutCollaboration(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/collaborations/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/v1/collaborations/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken)
     {
@@ -69,7 +69,7 @@ public sealed class CollaborationFunctions(KeyAuthenticator keys, AuditLog audit
     /// </summary>
     [Function(nameof(RemoveCollaborationMember))]
     public async Task<IResult> RemoveCollaborationMember(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/collaborations/{id}/members/{organisation}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/collaborations/{id}/members/{organisation}")] HttpRequest request,
         string id,
         string organisation,
         CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, Ke
     /// </summary>
     [Function(nameof(GetPartnerDigest))]
     public async Task<IResult> GetPartnerDigest(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/partners/{partnerId}/digests/{month}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/partners/{partnerId}/digests/{month}")] HttpRequest request,
         string partnerId,
         string month,
         CancellationToken cancellationToken)
@@ -69,7 +69,7 @@ public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, Ke
     /// </summary>
     [Function(nameof(SendDigests))]
     public Task<IResult> SendDigests(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/digests/{month}/send")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/digests/{month}/send")] HttpRequest request,
         string month,
         CancellationToken cancellationToken) =>
         keys.OnlyAdminAsync(request, async caller =>
@@ -91,7 +91,7 @@ public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, Ke
     /// <summary><c>GET /api/v1/admin/digests/{yyyy-MM}</c>: 200 the month's latest run (queued, sent, skipped, failed); 400, 401, 404 for a month never run.</summary>
     [Function(nameof(GetDigestRun))]
     public Task<IResult> GetDigestRun(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/admin/digests/{month}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/digests/{month}")] HttpRequest request,
         string month,
         CancellationToken cancellationToken) =>
         keys.OnlyAdminAsync(request, async () =>

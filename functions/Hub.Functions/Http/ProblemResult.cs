@@ -53,7 +53,8 @@ public sealed record ProblemBody(
     int Status,
     string Detail,
     string Instance,
-    [property: JsonPropertyName("invalid-parameters")] IReadOnlyList<InvalidParameter>? InvalidParameters)
+    [property: JsonPropertyName("invalid-parameters")] IReadOnlyList<InvalidParameter>? InvalidParameters,
+    [property: JsonPropertyName("invalid-parameters-omitted")] int? InvalidParametersOmitted = null)
 {
     public static ProblemBody Of(Problem problem, string instance) => new(
         $"https://mellanrum.se/problems/{problem.Status}",
@@ -61,5 +62,6 @@ public sealed record ProblemBody(
         problem.Status,
         problem.Detail,
         instance,
-        problem.InvalidParameters is { Count: > 0 } invalid ? invalid : null);
+        problem.InvalidParameters is { Count: > 0 } invalid ? invalid : null,
+        problem.OmittedParameters > 0 ? problem.OmittedParameters : null);
 }

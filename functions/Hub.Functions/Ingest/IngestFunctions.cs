@@ -19,7 +19,7 @@ public sealed class IngestFunctions(IngestService ingest, ClientAddressLimiter a
     /// </summary>
     [Function(nameof(PostUpdate))]
     public async Task<IResult> PostUpdate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/sources/{sourceId}/updates")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/sources/{sourceId}/updates")] HttpRequest request,
         string sourceId,
         CancellationToken cancellationToken)
     {

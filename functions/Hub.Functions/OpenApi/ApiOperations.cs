@@ -252,6 +252,19 @@ public static class ApiOperations
                 Refusal(Problem.Invalid([new InvalidParameter("organisation", "Not a known kommunkod, municipality name or valid organisationsnummer.", "Atlantis")]), "Validation failed: invalid-parameters names every failing field at once.", "Valideringen misslyckades: invalid-parameters räknar upp varje felaktigt fält på en gång."),
             ]),
         new(
+            nameof(SourceFunctions.GetSource),
+            "administration",
+            new("Read a source", "Läs ett källsystem"),
+            new("A source's settings and the ids of its valid signing secrets and Bearer keys, with when each was made and when it ends: the ids a revocation names. Never a secret or key. Admin key.", "Ett källsystems inställningar och id:n för dess giltiga signeringshemligheter och Bearer-nycklar, med när var och en skapades och när den upphör: de id:n som en återkallelse anger. Aldrig en hemlighet eller nyckel. Administratörsnyckeln."),
+            [AdminKey],
+            [SourceId],
+            null,
+            [
+                Answer(200, "The source.", "Källsystemet.", ApiSamples.SourceUpdated) with { Links = SourceLinks },
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such source."), "No such source.", "Inget sådant källsystem."),
+            ]),
+        new(
             nameof(SourceFunctions.RotateSourceSecret),
             "administration",
             new("Rotate a source's webhook secret", "Byt ett källsystems webhook-hemlighet"),
@@ -280,6 +293,19 @@ public static class ApiOperations
                 Refusal(Problem.TooLarge(JsonBody.MaxBytes), "The body is larger than 256 KiB.", "Kroppen är större än 256 KiB."),
                 Refusal(Problem.UnsupportedMediaType("text/plain"), "Not application/json.", "Inte application/json."),
                 Refusal(Problem.Invalid([new InvalidParameter("channels[1].url", "Only https URLs are allowed.", "http://integration.haninge.se")]), "Validation failed: invalid-parameters names every failing field at once.", "Valideringen misslyckades: invalid-parameters räknar upp varje felaktigt fält på en gång."),
+            ]),
+        new(
+            nameof(PartnerFunctions.GetPartner),
+            "administration",
+            new("Read a partner", "Läs en mottagare"),
+            new("A partner's channels, filters and digest recipients, disabled webhooks, and the ids of its valid secrets and keys with when each was made and ends. Never a secret or key. Admin key.", "En mottagares kanaler, filter och mottagare av sammanställningen, avstängda webhooks, och id:n för dess giltiga hemligheter och nycklar med när var och en skapades och upphör. Aldrig en hemlighet eller nyckel. Administratörsnyckeln."),
+            [AdminKey],
+            [PartnerId],
+            null,
+            [
+                Answer(200, "The partner.", "Mottagaren.", ApiSamples.PartnerUpdated) with { Links = PartnerLinks },
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such partner."), "No such partner.", "Ingen sådan mottagare."),
             ]),
         new(
             nameof(PartnerFunctions.ListDeliveries),

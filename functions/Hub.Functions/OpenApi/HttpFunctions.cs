@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Mellanrum.Hub.Functions.OpenApi;
 
-/// <summary>One HTTP function as its attributes declare it: name, route (without the host's <c>api</c> prefix) and methods.</summary>
+/// <summary>One HTTP function as its attributes declare it: name, route (host.json has no route prefix: API routes carry <c>api/v1/</c>) and methods.</summary>
 public sealed record HttpFunction(string Name, string Route, IReadOnlyList<string> Methods, MethodInfo Method)
 {
     /// <summary>The route's parameter names, in order (<c>{sourceId}</c> gives <c>sourceId</c>; constraints dropped).</summary>

@@ -15,7 +15,9 @@ public static class OpenApiBuilder
     /// <summary>The host's route prefix (host.json) and the major version: the server URLs end in it.</summary>
     public const string ApiRoot = "/api/v1";
 
-    private const string VersionSegment = "v1/";
+    private const string VersionSegment = "api/v1/";
+
+    private const string ApiRouteStart = "api/";
 
     /// <summary>Stands for the document's own example: an excerpt of the document, made once it is built.</summary>
     public static readonly object ExcerptMarker = new();
@@ -24,6 +26,8 @@ public static class OpenApiBuilder
 
     public static JsonObject Build(IReadOnlyList<HttpFunction> functions, IReadOnlyList<ApiOperation> operations)
     {
+        // Pages for people (and their assets) live beside the API, outside api/: they are not part of it.
+        functions = functions.Where(f => f.Route.StartsWith(ApiRouteStart, StringComparison.Ordinal)).ToArray();
         var byName = operations.GroupBy(o => o.Function, StringComparer.Ordinal).ToDictionary(
             g => g.Key,
             g => g.Count() == 1 ? g.Single() : throw new InvalidOperationException($"{g.Key} has {g.Count()} operations in ApiOperations."),

@@ -53,8 +53,8 @@ public static class SchemaNotes
         [typeof(AuditEntry)] = new("One administrative act: who (a key's id, never the key), what, on what, when.", "En administrativ handling: vem (en nyckels id, aldrig nyckeln), vad, på vad, när."),
         [typeof(IngestAnswer)] = new("The answer to a stored update: its id, and whether it was a repeat.", "Svaret på en lagrad uppdatering: dess id och om den var en upprepning."),
         [typeof(ProblemBody)] = new(
-            "An error, as RFC 9457 problem details: instance is the path that answered; invalid-parameters (the name of RFC 7807's own example) names every failing field at once.",
-            "Ett fel som RFC 9457 problem details: instance är sökvägen som svarade; invalid-parameters (namnet i RFC 7807:s eget exempel) räknar upp varje felaktigt fält på en gång."),
+            "An error, as RFC 9457 problem details: instance is the path that answered; invalid-parameters (the name of RFC 7807's own example) names every failing field at once, at most 50, and invalid-parameters-omitted counts the rest.",
+            "Ett fel som RFC 9457 problem details: instance är sökvägen som svarade; invalid-parameters (namnet i RFC 7807:s eget exempel) räknar upp varje felaktigt fält på en gång, högst 50, och invalid-parameters-omitted räknar resten."),
         [typeof(InvalidParameter)] = new("One failing field: its name, why, and the value (cut short, never a personnummer).", "Ett felaktigt fält: namnet, varför, och värdet (förkortat, aldrig ett personnummer)."),
         [typeof(SourceRegistration)] = new("The body of a source registration.", "Kroppen i en registrering av ett källsystem."),
         [typeof(SourceRegistrationResult)] = new(

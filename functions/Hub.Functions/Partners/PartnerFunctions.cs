@@ -17,10 +17,19 @@ public sealed class PartnerFunctions(KeyAuthenticator keys, AuditLog audit, Part
     /// </summary>
     [Function(nameof(PutPartner))]
     public Task<IResult> PutPartner(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/admin/partners/{partnerId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/v1/admin/partners/{partnerId}")] HttpRequest request,
         string partnerId,
         CancellationToken cancellationToken) =>
         AdminPut.HandleAsync<PartnerRegistration, PartnerView>(keys, audit, request, "partner", partnerId, (body, ct) => administration.PutAsync(partnerId, body, ct), cancellationToken);
+
+    /// <summary><c>GET /api/v1/admin/partners/{partnerId}</c>: 200 the partner and the ids of its valid secrets and keys (never one of them), 401, 404.</summary>
+    [Function(nameof(GetPartner))]
+    public Task<IResult> GetPartner(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/partners/{partnerId}")] HttpRequest request,
+        string partnerId,
+        CancellationToken cancellationToken) =>
+        keys.OnlyAdminAsync(request, async () =>
+            await administration.GetAsync(partnerId, cancellationToken) is { } partner ? HubResults.Json(partner) : HubResults.Problem(NoPartner));
 
     /// <summary>
     /// <c>POST /api/v1/admin/partners/{partnerId}/secrets</c>: 200 a new webhook signing <c>secret</c> (shown once); during
@@ -28,7 +37,7 @@ public sealed class PartnerFunctions(KeyAuthenticator keys, AuditLog audit, Part
     /// </summary>
     [Function(nameof(RotatePartnerSecret))]
     public Task<IResult> RotatePartnerSecret(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/partners/{partnerId}/secrets")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/partners/{partnerId}/secrets")] HttpRequest request,
         string partnerId,
         CancellationToken cancellationToken) =>
         AdminPut.CredentialAsync(keys, audit, request, "partner.secret.rotated", partnerId, () => administration.RotateSecretAsync(partnerId, cancellationToken), c => c.CredentialId, "No such partner.", cancellationToken);
@@ -36,7 +45,7 @@ public sealed class PartnerFunctions(KeyAuthenticator keys, AuditLog audit, Part
     /// <summary><c>POST /api/v1/admin/partners/{partnerId}/keys</c>: 200 a new Bearer <c>key</c> (shown once; the previous one works for the overlap), 401, 404.</summary>
     [Function(nameof(RotatePartnerKey))]
     public Task<IResult> RotatePartnerKey(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/partners/{partnerId}/keys")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/partners/{partnerId}/keys")] HttpRequest request,
         string partnerId,
         CancellationToken cancellationToken) =>
         AdminPut.CredentialAsync(keys, audit, request, "partner.key.rotated", partnerId, () => administration.RotateKeyAsync(partnerId, cancellationToken), c => c.CredentialId, "No such partner.", cancellationToken);
@@ -47,7 +56,7 @@ public sealed class PartnerFunctions(KeyAuthenticator keys, AuditLog audit, Part
     /// </summary>
     [Function(nameof(RevokePartnerCredential))]
     public Task<IResult> RevokePartnerCredential(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/admin/partners/{partnerId}/{kind}/{credentialId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/admin/partners/{partnerId}/{kind}/{credentialId}")] HttpRequest request,
         string partnerId,
         string kind,
         string credentialId,
@@ -66,7 +75,7 @@ public sealed class PartnerFunctions(KeyAuthenticator keys, AuditLog audit, Part
     /// <summary><c>GET /api/v1/admin/partners/{partnerId}/deliveries?limit=&amp;offset=</c>: attempts newest first and dead letters; 400, 401, 404.</summary>
     [Function(nameof(ListDeliveries))]
     public Task<IResult> ListDeliveries(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/admin/partners/{partnerId}/deliveries")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/partners/{partnerId}/deliveries")] HttpRequest request,
         string partnerId,
         CancellationToken cancellationToken) =>
         keys.OnlyAdminAsync(request, async () =>
@@ -89,7 +98,7 @@ public sealed class PartnerFunctions(KeyAuthenticator keys, AuditLog audit, Part
     /// <summary><c>POST /api/v1/admin/partners/{partnerId}/deliveries/replay?from=&amp;to=</c>: 202 what was sent again; 400, 401, 404.</summary>
     [Function(nameof(ReplayDeliveries))]
     public Task<IResult> ReplayDeliveries(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/partners/{partnerId}/deliveries/replay")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/partners/{partnerId}/deliveries/replay")] HttpRequest request,
         string partnerId,
         CancellationToken cancellationToken) =>
         keys.OnlyAdminAsync(request, async caller =>

@@ -21,7 +21,7 @@ public sealed class ReadFunctions(KeyAuthenticator keys, UpdateStore updates, Co
     /// <summary><c>GET /api/v1/updates/{id}</c>: 200 the update, 404.</summary>
     [Function(nameof(GetUpdate))]
     public async Task<IResult> GetUpdate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/updates/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/updates/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken)
     {
@@ -42,7 +42,7 @@ public sealed class ReadFunctions(KeyAuthenticator keys, UpdateStore updates, Co
     /// </summary>
     [Function(nameof(ListCollaborations))]
     public async Task<IResult> ListCollaborations(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/collaborations")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/collaborations")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         var (limit, cursor, errors) = Query.CursorPaging(request);
@@ -87,7 +87,7 @@ public sealed class ReadFunctions(KeyAuthenticator keys, UpdateStore updates, Co
     /// <summary><c>GET /api/v1/collaborations/{id}</c>: 200 the collaboration with its members, 404.</summary>
     [Function(nameof(GetCollaboration))]
     public async Task<IResult> GetCollaboration(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/collaborations/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/collaborations/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
         await VisibleAsync(request, id, cancellationToken) is { } collaboration ? HubResults.Json(collaboration) : HubResults.Problem(NoCollaboration);
@@ -95,7 +95,7 @@ public sealed class ReadFunctions(KeyAuthenticator keys, UpdateStore updates, Co
     /// <summary><c>GET /api/v1/collaborations/{id}/updates?limit=&amp;cursor=</c>: newest first, paged by cursor; 400, 404.</summary>
     [Function(nameof(ListCollaborationUpdates))]
     public async Task<IResult> ListCollaborationUpdates(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/collaborations/{id}/updates")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/collaborations/{id}/updates")] HttpRequest request,
         string id,
         CancellationToken cancellationToken)
     {

@@ -14,15 +14,24 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
     /// <summary><c>PUT /api/v1/admin/sources/{sourceId}</c>: 201 with the <c>secret</c> and <c>key</c> (shown once), 200 updated, 401, 422.</summary>
     [Function(nameof(PutSource))]
     public Task<IResult> PutSource(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/admin/sources/{sourceId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/v1/admin/sources/{sourceId}")] HttpRequest request,
         string sourceId,
         CancellationToken cancellationToken) =>
         AdminPut.HandleAsync<SourceRegistration, SourceRegistrationResult>(keys, audit, request, "source", sourceId, (body, ct) => administration.PutAsync(sourceId, body, ct), cancellationToken);
 
+    /// <summary><c>GET /api/v1/admin/sources/{sourceId}</c>: 200 the source and the ids of its valid secrets and keys (never one of them), 401, 404.</summary>
+    [Function(nameof(GetSource))]
+    public Task<IResult> GetSource(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/sources/{sourceId}")] HttpRequest request,
+        string sourceId,
+        CancellationToken cancellationToken) =>
+        keys.OnlyAdminAsync(request, async () =>
+            await administration.GetAsync(sourceId, cancellationToken) is { } source ? HubResults.Json(source) : HubResults.Problem(Problem.NotFound(NoSource)));
+
     /// <summary><c>POST /api/v1/admin/sources/{sourceId}/secrets</c>: 200 a new signing <c>secret</c> (shown once; the previous one works for the overlap), 401, 404.</summary>
     [Function(nameof(RotateSourceSecret))]
     public Task<IResult> RotateSourceSecret(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/sources/{sourceId}/secrets")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/sources/{sourceId}/secrets")] HttpRequest request,
         string sourceId,
         CancellationToken cancellationToken) =>
         AdminPut.CredentialAsync(keys, audit, request, "source.secret.rotated", sourceId, () => administration.RotateSecretAsync(sourceId, cancellationToken), c => c.CredentialId, NoSource, cancellationToken);
@@ -30,7 +39,7 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
     /// <summary><c>POST /api/v1/admin/sources/{sourceId}/keys</c>: 200 a new Bearer <c>key</c> (shown once; the previous one works for the overlap), 401, 404.</summary>
     [Function(nameof(RotateSourceKey))]
     public Task<IResult> RotateSourceKey(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/sources/{sourceId}/keys")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/sources/{sourceId}/keys")] HttpRequest request,
         string sourceId,
         CancellationToken cancellationToken) =>
         AdminPut.CredentialAsync(keys, audit, request, "source.key.rotated", sourceId, () => administration.RotateKeyAsync(sourceId, cancellationToken), c => c.CredentialId, NoSource, cancellationToken);
@@ -41,7 +50,7 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
     /// </summary>
     [Function(nameof(RevokeSourceCredential))]
     public Task<IResult> RevokeSourceCredential(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/admin/sources/{sourceId}/{kind}/{credentialId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/admin/sources/{sourceId}/{kind}/{credentialId}")] HttpRequest request,
         string sourceId,
         string kind,
         string credentialId,
@@ -60,7 +69,7 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
     /// <summary><c>GET /api/v1/sources/{sourceId}/rejections?limit=&amp;offset=</c>: newest first; 400, 401.</summary>
     [Function(nameof(ListRejections))]
     public async Task<IResult> ListRejections(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/sources/{sourceId}/rejections")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/sources/{sourceId}/rejections")] HttpRequest request,
         string sourceId,
         CancellationToken cancellationToken)
     {
@@ -78,7 +87,7 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
     /// <summary><c>POST /api/v1/sources/{sourceId}/rejections/{rejectionId}/retry</c>: as an ingest (202, 200, 4xx), 401, 404, 409.</summary>
     [Function(nameof(RetryRejection))]
     public async Task<IResult> RetryRejection(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/sources/{sourceId}/rejections/{rejectionId}/retry")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/sources/{sourceId}/rejections/{rejectionId}/retry")] HttpRequest request,
         string sourceId,
         string rejectionId,
         CancellationToken cancellationToken) =>

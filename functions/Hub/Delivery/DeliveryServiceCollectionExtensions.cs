@@ -12,6 +12,8 @@ public static class DeliveryServiceCollectionExtensions
         services.AddValidatedOptions<FanoutOptions>(FanoutOptions.Section);
         services.AddHubWebhookClient(configuration);
         services.AddSingleton<FanoutLedger>();
+        services.AddSingleton<DeliveryOrder>();
+        services.AddSingleton<DeliveryWorker>();
         services.AddSingleton<ServiceBusChannel>();
         services.AddSingleton<StorageQueueChannel>();
         services.AddSingleton<DeliveryLog>();

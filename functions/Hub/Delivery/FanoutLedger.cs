@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Mellanrum.Hub.Updates;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,19 +17,32 @@ namespace Mellanrum.Hub.Delivery;
 /// BEFORE the update is inserted and deleted when its fan-out is done, so every stored update whose fan-out is not
 /// finished has a row for the sweep;</item>
 /// <item>the update's <b>fan-out state</b>: the <c>Fanout*</c> columns of its <c>Updates</c> row (done or pending, the
-/// (partner, channel) pairs delivered, the recipients), read together with the update in one point read;</item>
+/// targets settled, as 12-character tokens in columns of at most 30,000 characters each, so thousands of partners fit
+/// in the one row), read together with the update in one point read;</item>
 /// <item>the <b>ordering marks</b> (<c>FanoutMarks</c>, PartitionKey = collaboration id): the highest sequence of the
 /// collaboration whose fan-out finished, so its next update may go; kept apart from the collaboration row, which every
 /// ingest of that collaboration changes, so a mark write does not fight the sequence assignment for its ETag;</item>
 /// <item>the <c>fanout</c> queue messages that ask for a fan-out.</item>
 /// </list>
+/// The marks this process knows are a cache of the stored ones, bounded (<see cref="MaxRememberedMarks"/>) and expiring
+/// when unused (<see cref="MarkExpiry"/>), so a process that sees a million collaborations does not keep a million marks.
 /// </summary>
-public sealed class FanoutLedger(HubStorage storage, TimeProvider time, IOptions<FanoutOptions> options, ILogger<FanoutLedger> logger)
+public sealed class FanoutLedger(HubStorage storage, TimeProvider time, IOptions<FanoutOptions> options, ILogger<FanoutLedger> logger) : IDisposable
 {
+    /// <summary>Marks kept in memory at most; beyond it the least recently used go (a wait then reads the stored mark).</summary>
+    public const int MaxRememberedMarks = 10_000;
+
+    /// <summary>A mark unused this long is forgotten.</summary>
+    public static readonly TimeSpan MarkExpiry = TimeSpan.FromMinutes(10);
+
+    /// <summary>Characters per settled-set column (a table string property holds 32,768).</summary>
+    private const int SettledChunk = 30_000;
+
     public const int OutboxShards = 16;
     private const string StateColumn = "FanoutState";
+    private const string SettledColumn = "FanoutSettled";
     private const string DeliveredColumn = "FanoutDelivered";
-    private const string RecipientsColumn = "FanoutRecipients";
+    private const string RecipientsColumn = "FanoutRecipientCount";
     private const string AtColumn = "FanoutAt";
     private const string DoneState = "done";
     private const string PendingState = "pending";
@@ -40,7 +53,11 @@ public sealed class FanoutLedger(HubStorage storage, TimeProvider time, IOptions
     private const string LegacyDeliveredColumn = "Delivered";
     private const string LegacyMarkColumn = "FannedOut";
 
-    private readonly ConcurrentDictionary<string, FannedOutMark> _marks = new(StringComparer.Ordinal);
+    private readonly MemoryCache _marks = new(new MemoryCacheOptions { SizeLimit = MaxRememberedMarks, Clock = new CacheClock(time), ExpirationScanFrequency = TimeSpan.FromMinutes(1) });
+    private readonly Lock _marksGate = new();
+
+    /// <summary>How many marks this process holds in memory now.</summary>
+    internal int RememberedMarks => _marks.Count;
 
     public static string OutboxShard(string updateId) =>
         (updateId[0] % OutboxShards).ToString("D2", CultureInfo.InvariantCulture);
@@ -76,29 +93,51 @@ public sealed class FanoutLedger(HubStorage storage, TimeProvider time, IOptions
         }
 
         var stored = StoredUpdate.Read(entity);
-        var delivered = entity.GetString(DeliveredColumn) ?? entity.GetString(LegacyDeliveredColumn);
-        return new FanoutRecord(
-            stored.Update,
-            stored.Sequence,
-            entity.GetString(StateColumn) == DoneState,
-            delivered is null ? new HashSet<string>() : JsonSerializer.Deserialize<HashSet<string>>(delivered) ?? []);
+        return new FanoutRecord(stored.Update, stored.Sequence, entity.GetString(StateColumn) == DoneState, ReadSettled(entity));
     }
 
-    /// <summary>Records what was delivered; <paramref name="done"/> when nothing is owed any more.</summary>
-    public async Task SaveAsync(string updateId, IReadOnlySet<string> delivered, IEnumerable<string> recipients, bool done, CancellationToken cancellationToken)
+    /// <summary>Records what is settled; <see cref="FanoutProgress.Done"/> when nothing is owed any more.</summary>
+    public async Task SaveAsync(string updateId, FanoutProgress progress, CancellationToken cancellationToken)
     {
         var updates = await storage.TableAsync(HubStorage.UpdatesTable, cancellationToken);
-        await updates.UpdateEntityAsync(
-            new TableEntity(updateId, UpdateStore.UpdateRow)
+        var entity = new TableEntity(updateId, UpdateStore.UpdateRow)
+        {
+            [RecipientsColumn] = progress.Recipients,
+            [StateColumn] = progress.Done ? DoneState : PendingState,
+            [AtColumn] = time.GetUtcNow(),
+        };
+        var text = string.Join(',', progress.Settled.Order(StringComparer.Ordinal));
+        for (var chunk = 0; chunk * SettledChunk < Math.Max(text.Length, 1); chunk++)
+        {
+            entity[SettledColumn + (chunk == 0 ? string.Empty : chunk.ToString(CultureInfo.InvariantCulture))] =
+                text.Substring(chunk * SettledChunk, Math.Min(SettledChunk, text.Length - (chunk * SettledChunk)));
+        }
+
+        await updates.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>The settled set: token columns (FanoutSettled, FanoutSettled1, ...), else the JSON list older rows hold.</summary>
+    private static HashSet<string> ReadSettled(TableEntity entity)
+    {
+        var settled = new HashSet<string>(StringComparer.Ordinal);
+        if (entity.GetString(SettledColumn) is { } first)
+        {
+            var text = new System.Text.StringBuilder(first);
+            for (var chunk = 1; entity.GetString(SettledColumn + chunk.ToString(CultureInfo.InvariantCulture)) is { } more; chunk++)
             {
-                [DeliveredColumn] = JsonSerializer.Serialize(delivered),
-                [RecipientsColumn] = JsonSerializer.Serialize(recipients),
-                [StateColumn] = done ? DoneState : PendingState,
-                [AtColumn] = time.GetUtcNow(),
-            },
-            ETag.All,
-            TableUpdateMode.Merge,
-            cancellationToken);
+                text.Append(more);
+            }
+
+            settled.UnionWith(text.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries));
+            return settled;
+        }
+
+        if ((entity.GetString(DeliveredColumn) ?? entity.GetString(LegacyDeliveredColumn)) is { } json)
+        {
+            settled.UnionWith(JsonSerializer.Deserialize<HashSet<string>>(json) ?? []);
+        }
+
+        return settled;
     }
 
     /// <summary>Closes an update's outbox row: nothing is owed.</summary>
@@ -175,7 +214,7 @@ public sealed class FanoutLedger(HubStorage storage, TimeProvider time, IOptions
                 return;
             }
 
-            var mark = _marks.GetOrAdd(update.Collaboration, _ => new FannedOutMark(0, null));
+            var mark = MarkOf(update.Collaboration);
             if (mark.Sequence < sequence - 1)
             {
                 try
@@ -200,7 +239,7 @@ public sealed class FanoutLedger(HubStorage storage, TimeProvider time, IOptions
     public async Task MarkAsync(string collaboration, long sequence, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubStorage.FanoutMarksTable, cancellationToken);
-        var known = _marks.TryGetValue(collaboration, out var mark) && mark.ETag is { } etag
+        var known = _marks.TryGetValue(collaboration, out FannedOutMark? mark) && mark!.ETag is { } etag
             ? new TableEntity(collaboration, MarkRow) { ETag = etag, [MarkColumn] = mark.Sequence }
             : null;
         ETag? written = null;
@@ -243,24 +282,49 @@ public sealed class FanoutLedger(HubStorage storage, TimeProvider time, IOptions
         return Math.Max(stored, Known(collaboration));
     }
 
-    private long Known(string collaboration) => _marks.TryGetValue(collaboration, out var mark) ? mark.Sequence : 0;
+    private long Known(string collaboration) => _marks.TryGetValue(collaboration, out FannedOutMark? mark) ? mark!.Sequence : 0;
 
-    private void Remember(string collaboration, long sequence, ETag? etag)
+    private FannedOutMark MarkOf(string collaboration)
     {
-        while (true)
+        lock (_marksGate)
         {
-            var current = _marks.GetOrAdd(collaboration, _ => new FannedOutMark(0, null));
-            if (current.Sequence > sequence || (current.Sequence == sequence && (etag is null || current.ETag == etag)))
+            if (_marks.TryGetValue(collaboration, out FannedOutMark? mark))
+            {
+                return mark!;
+            }
+
+            mark = new FannedOutMark(0, null);
+            Store(collaboration, mark);
+            return mark;
+        }
+    }
+
+    internal void Remember(string collaboration, long sequence, ETag? etag)
+    {
+        FannedOutMark? replaced;
+        lock (_marksGate)
+        {
+            _marks.TryGetValue(collaboration, out replaced);
+            if (replaced is not null && (replaced.Sequence > sequence || (replaced.Sequence == sequence && (etag is null || replaced.ETag == etag))))
             {
                 return;
             }
 
-            if (_marks.TryUpdate(collaboration, new FannedOutMark(sequence, etag), current))
-            {
-                current.Changed.TrySetResult();
-                return;
-            }
+            Store(collaboration, new FannedOutMark(sequence, etag));
         }
+
+        replaced?.Changed.TrySetResult();
+    }
+
+    private void Store(string collaboration, FannedOutMark mark) =>
+        _marks.Set(collaboration, mark, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = MarkExpiry });
+
+    public void Dispose() => _marks.Dispose();
+
+    /// <summary>The cache's clock is the ledger's <see cref="TimeProvider"/>.</summary>
+    private sealed class CacheClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
     }
 
     /// <summary>A mark this process knows (with the ETag it was read or written with), and a signal completed when a higher one replaces it.</summary>

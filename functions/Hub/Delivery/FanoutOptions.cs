@@ -14,4 +14,11 @@ public sealed class FanoutOptions
     /// <summary>How long after storing an update the sweep considers its fan-out overdue.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan Grace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a delivery held for its predecessor in its (partner, channel, collaboration) chain waits at most before
+    /// it goes ahead without it (a predecessor that never ends); longer than a webhook's whole retry schedule.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan ChainPatience { get; set; } = TimeSpan.FromHours(36);
 }

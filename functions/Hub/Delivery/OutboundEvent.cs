@@ -42,8 +42,16 @@ public sealed record OutboundEvent(string UpdateId, string Collaboration, string
 
         if (sequence is { } value)
         {
-            // The Sequence extension knows Integer as a 32-bit int; a collaboration will not pass two billion updates.
-            cloudEvent.SetSequence(value <= int.MaxValue ? (int)value : value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // The Sequence extension knows Integer as a 32-bit int.
+            // Past that the sequence is the spec's plain string form (no sequencetype).
+            if (value <= int.MaxValue)
+            {
+                cloudEvent.SetSequence((int)value);
+            }
+            else
+            {
+                cloudEvent[CloudNative.CloudEvents.Extensions.Sequence.SequenceAttribute] = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
         var body = Formatter.EncodeStructuredModeMessage(cloudEvent, out _);

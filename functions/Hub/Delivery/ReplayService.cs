@@ -11,6 +11,8 @@ public sealed record ReplayResult(string PartnerId, DateTimeOffset From, DateTim
 /// <summary>
 /// Sends a partner again what was routed to it in a time range (attempts and dead letters in its delivery log), with the
 /// same ids and sequence numbers, so consumers can drop duplicates. Dead letters that are sent again leave the dead letters.
+/// A replay waits for no predecessor and is marked as one (on Service Bus: a <c>MessageId</c> of its own, so duplicate
+/// detection does not drop it, and the application property <c>replay</c>).
 /// </summary>
 public sealed class ReplayService(HubStorage storage, UpdateStore updates, FanoutService fanout, DeliveryLog log, ILogger<ReplayService> logger)
 {
@@ -67,14 +69,14 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
         {
             foreach (var channel in partner.Channels.Distinct())
             {
-                attempts.Add(await fanout.DeliverAsync(partner, channel, events, 0, cancellationToken));
+                attempts.Add(await fanout.DeliverAsync(partner, channel, events, 0, cancellationToken, replay: true));
             }
         }
 
-        await log.RecordAsync(attempts.Where(a => a.Status != "queued").ToArray(), cancellationToken);
+        await log.RecordAsync(attempts.Where(a => a.Status != FanoutService.Queued).ToArray(), cancellationToken);
         foreach (var (updateId, channel) in deadLetters)
         {
-            if (attempts.Any(a => a.Channel == channel && a.Status is DeliveryLog.Delivered or "queued"))
+            if (attempts.Any(a => a.Channel == channel && a.Status is DeliveryLog.Delivered or FanoutService.Queued))
             {
                 await log.RemoveDeadLetterAsync(partner.Id, updateId, channel, cancellationToken);
             }

@@ -1,19 +1,25 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Azure.Messaging.ServiceBus;
+using Mellanrum.Hub.Delivery.Chaos;
 using Mellanrum.Hub.Partners;
 
 namespace Mellanrum.Hub.Delivery;
 
 /// <summary>
 /// The <c>servicebus</c> channel: the partner's Service Bus queue <c>partner-{id}</c>, in <see cref="ServiceBusMessageBatch"/>es
-/// split at the size limit; <c>MessageId</c> = update id for broker duplicate detection, <c>Subject</c> = kind.
+/// split at the size limit; <c>MessageId</c> = update id for broker duplicate detection (a hub retry is a true duplicate),
+/// <c>Subject</c> = kind. A replay is a new message: a <c>MessageId</c> of its own (the broker's duplicate detection would
+/// drop it inside its window) and the application property <c>replay</c> = true; consumers still dedupe by the CloudEvent
+/// id. Every failure is answered as an outcome (<see cref="ChannelFailures"/>), never thrown.
 /// </summary>
-public sealed class ServiceBusChannel(ServiceBusConnection connection)
+public sealed class ServiceBusChannel(ServiceBusConnection connection, HubChaos chaos)
 {
+    public const string ReplayProperty = "replay";
+
     private readonly ConcurrentDictionary<string, ServiceBusSender> _senders = new();
 
-    public async Task<ChannelOutcome> SendAsync(string partnerId, IReadOnlyList<OutboundEvent> events, CancellationToken cancellationToken)
+    public async Task<ChannelOutcome> SendAsync(string partnerId, IReadOnlyList<OutboundEvent> events, CancellationToken cancellationToken, bool replay = false)
     {
         if (connection.Client is not { } client)
         {
@@ -28,7 +34,7 @@ public sealed class ServiceBusChannel(ServiceBusConnection connection)
             while (pending.Count > 0)
             {
                 using var batch = await sender.CreateMessageBatchAsync(cancellationToken);
-                while (pending.Count > 0 && batch.TryAddMessage(ToMessage(pending.Peek())))
+                while (pending.Count > 0 && batch.TryAddMessage(ToMessage(pending.Peek(), replay)))
                 {
                     pending.Dequeue();
                 }
@@ -38,30 +44,22 @@ public sealed class ServiceBusChannel(ServiceBusConnection connection)
                     return new ChannelOutcome(SendResult.Permanent, watch.Elapsed, "An event is larger than the Service Bus message size limit.");
                 }
 
-                await sender.SendMessagesAsync(batch, cancellationToken);
+                await chaos.ServiceBus.ExecuteAsync(async token => await sender.SendMessagesAsync(batch, token), cancellationToken);
             }
 
             return new ChannelOutcome(SendResult.Delivered, watch.Elapsed);
         }
-        catch (ServiceBusException e) when (e.Reason == ServiceBusFailureReason.MessagingEntityNotFound)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ChannelOutcome(SendResult.Permanent, watch.Elapsed, "The partner's Service Bus queue does not exist.");
-        }
-        catch (ServiceBusException e) when (e.IsTransient || e.Reason is ServiceBusFailureReason.ServiceBusy or ServiceBusFailureReason.ServiceTimeout or ServiceBusFailureReason.ServiceCommunicationProblem)
-        {
-            return new ChannelOutcome(SendResult.Transient, watch.Elapsed, "Service Bus: " + e.Reason);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return new ChannelOutcome(SendResult.Permanent, watch.Elapsed, "The hub may not send to the partner's Service Bus queue.");
+            return ChannelFailures.Classify(e, watch.Elapsed);
         }
     }
 
-    public static ServiceBusMessage ToMessage(OutboundEvent e)
+    public static ServiceBusMessage ToMessage(OutboundEvent e, bool replay = false)
     {
         var message = new ServiceBusMessage(e.Body)
         {
-            MessageId = e.UpdateId,
+            MessageId = replay ? Ids.NewId() : e.UpdateId,
             Subject = e.Kind,
             ContentType = OutboundEvent.ContentType,
         };
@@ -76,6 +74,11 @@ public sealed class ServiceBusChannel(ServiceBusConnection connection)
         if (e.Sequence is { } sequence)
         {
             message.ApplicationProperties["sequence"] = sequence;
+        }
+
+        if (replay)
+        {
+            message.ApplicationProperties[ReplayProperty] = true;
         }
 
         return message;

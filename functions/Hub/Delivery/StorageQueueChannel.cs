@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text;
-using Azure;
 using Mellanrum.Hub.Partners;
 
 namespace Mellanrum.Hub.Delivery;
 
-/// <summary>The <c>queue</c> channel: the partner's storage queue <c>partner-{id}</c>, one event per message, plain UTF-8 JSON.</summary>
+/// <summary>
+/// The <c>queue</c> channel: the partner's storage queue <c>partner-{id}</c>, one event per message, plain UTF-8 JSON.
+/// Every failure is answered as an outcome (<see cref="ChannelFailures"/>), never thrown.
+/// </summary>
 public sealed class StorageQueueChannel(HubStorage storage)
 {
     public async Task<ChannelOutcome> SendAsync(string partnerId, IReadOnlyList<OutboundEvent> events, CancellationToken cancellationToken)
@@ -21,13 +23,9 @@ public sealed class StorageQueueChannel(HubStorage storage)
 
             return new ChannelOutcome(SendResult.Delivered, watch.Elapsed);
         }
-        catch (RequestFailedException e) when (e.Status is 400 or 413)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ChannelOutcome(SendResult.Permanent, watch.Elapsed, "The storage queue refused the event (" + e.Status + ").");
-        }
-        catch (RequestFailedException e)
-        {
-            return new ChannelOutcome(SendResult.Transient, watch.Elapsed, "Storage queue: " + e.Status);
+            return ChannelFailures.Classify(e, watch.Elapsed);
         }
     }
 }

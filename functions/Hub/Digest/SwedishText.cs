@@ -14,12 +14,17 @@ public readonly record struct SwedishTerm(string Stem, string Word);
 /// the digest's cost). Two additions for this hub's texts: the suffixes <c>-ning</c>/<c>-ing</c>
 /// and the definite <c>-et</c> that Snowball keeps are dropped (so <c>upphandling</c> and <c>upphandlas</c> meet in <c>upphandl</c>), and words
 /// every collaboration text has (<c>kommun</c>, <c>samverkan</c>, <c>projekt</c>, ...) count as stop words.
+/// The word and stem caches hold at most <see cref="CacheCapacity"/> words each: any source writes the texts, so the
+/// distinct words never end, and the least recently used go.
 /// </summary>
 public static class SwedishText
 {
+    /// <summary>Words (and stems) each cache keeps at most; a month's vocabulary is far smaller.</summary>
+    public const int CacheCapacity = 50_000;
+
     private static readonly ThreadLocal<SwedishStemmer> Stemmer = new(() => new SwedishStemmer());
 
-    private static readonly ConcurrentDictionary<string, string> Stems = new(StringComparer.Ordinal);
+    private static readonly BoundedWordCache<string> Stems = new(CacheCapacity);
 
     private static readonly string[] DomainWords =
     [
@@ -32,10 +37,10 @@ public static class SwedishText
         "avslutat", "avslutas", "fortsatt", "fortsätter", "pågår", "planerad", "klar", "klart", "nästa", "steg",
     ];
 
-    private static readonly ConcurrentDictionary<string, SwedishTerm?> Words = new(StringComparer.Ordinal);
+    private static readonly BoundedWordCache<SwedishTerm?> Words = new(CacheCapacity);
 
-    private static readonly ConcurrentDictionary<string, SwedishTerm?>.AlternateLookup<ReadOnlySpan<char>> WordLookup =
-        Words.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <summary>How many words and stems the caches hold now (for tests: never more than twice <see cref="CacheCapacity"/>).</summary>
+    internal static (int Words, int Stems) CachedCounts => (Words.Count, Stems.Count);
 
     private static readonly HashSet<string> DomainStems = DomainWords.Select(StemOf).ToHashSet(StringComparer.Ordinal);
 
@@ -84,11 +89,11 @@ public static class SwedishText
 
             var word = buffer[..length];
             span.Slice(start, length).ToLowerInvariant(word);
-            if (!WordLookup.TryGetValue(word, out var known))
+            if (!Words.TryGetValue(word, out var known))
             {
                 var key = word.ToString();
                 known = Classify(key);
-                Words.TryAdd(key, known);
+                Words.Add(key, known);
             }
 
             if (known is { } meaningful)
@@ -116,7 +121,19 @@ public static class SwedishText
     }
 
     /// <summary>The stem a lower-case word counts as.</summary>
-    public static string StemOf(string word) => Stems.GetOrAdd(word, static w =>
+    public static string StemOf(string word)
+    {
+        if (Stems.TryGetValue(word, out var known))
+        {
+            return known;
+        }
+
+        var stem = Stem(word);
+        Stems.Add(word, stem);
+        return stem;
+    }
+
+    private static string Stem(string w)
     {
         var stemmer = Stemmer.Value!;
         stemmer.SetCurrent(w);
@@ -131,5 +148,61 @@ public static class SwedishText
         }
 
         return stem;
-    });
+    }
+}
+
+/// <summary>
+/// A bounded cache with span lookups: two generations of at most <c>capacity / 2</c> entries; when the young one is
+/// full it becomes the old one and the old one is dropped, and a hit in the old one moves the entry back to the young
+/// one. So it never holds more than <c>capacity</c> entries, and words in use stay.
+/// </summary>
+internal sealed class BoundedWordCache<T>(int capacity)
+{
+    private readonly Lock _gate = new();
+    private Generation _young = new();
+    private Generation _old = new();
+
+    public int Count => _young.Entries.Count + _old.Entries.Count;
+
+    public bool TryGetValue(ReadOnlySpan<char> key, out T value)
+    {
+        var young = _young;
+        if (young.Lookup.TryGetValue(key, out value!))
+        {
+            return true;
+        }
+
+        if (_old.Lookup.TryGetValue(key, out var actual, out value!))
+        {
+            Add(actual, value);
+            return true;
+        }
+
+        return false;
+    }
+
+    public void Add(string key, T value)
+    {
+        _young.Entries[key] = value;
+        if (_young.Entries.Count >= capacity / 2)
+        {
+            lock (_gate)
+            {
+                if (_young.Entries.Count >= capacity / 2)
+                {
+                    _old = _young;
+                    _young = new Generation();
+                }
+            }
+        }
+    }
+
+    private sealed class Generation
+    {
+        public Generation() => Lookup = Entries.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public ConcurrentDictionary<string, T> Entries { get; } = new(StringComparer.Ordinal);
+
+        public ConcurrentDictionary<string, T>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
+    }
 }

@@ -12,6 +12,13 @@ public static class Ids
         value is { Length: >= 3 and <= 64 } && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 
     /// <summary>
+    /// A partner id: <c>[a-z0-9]+(-[a-z0-9]+)*</c>, 3 to 55 characters, so that <c>partner-{id}</c> is a valid storage-queue
+    /// name (3-63 characters, no leading, trailing or doubled '-') and Service Bus queue name.
+    /// </summary>
+    public static bool IsPartnerId(string? value) =>
+        value is { Length: >= 3 and <= 55 } && IsSlug(value) && value[0] != '-' && value[^1] != '-' && !value.Contains("--", StringComparison.Ordinal);
+
+    /// <summary>
     /// A value for an error message, as the normaliser echoes values: cleaned, cut to 40 characters, and never when it
     /// holds a personnummer (null then).
     /// </summary>

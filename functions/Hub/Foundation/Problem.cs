@@ -5,8 +5,11 @@ namespace Mellanrum.Hub.Foundation;
 /// answers about fields, every failing field at once. The HTTP edge writes it as <c>application/problem+json</c>; the
 /// application only says what the problem is.
 /// </summary>
-public sealed record Problem(int Status, string Title, string Detail, IReadOnlyList<InvalidParameter> InvalidParameters, TimeSpan? RetryAfter = null)
+public sealed record Problem(int Status, string Title, string Detail, IReadOnlyList<InvalidParameter> InvalidParameters, TimeSpan? RetryAfter = null, int OmittedParameters = 0)
 {
+    /// <summary>A 422 lists at most this many failing fields and counts the rest.</summary>
+    public const int MaxListedParameters = 50;
+
     public static Problem BadRequest(string detail, IReadOnlyList<InvalidParameter>? invalid = null) => new(400, "Bad request", detail, invalid ?? []);
 
     public static Problem Unauthorized() => Unauthorized("Authentication failed: send a valid Standard Webhooks signature or Bearer key for this source.");
@@ -24,8 +27,20 @@ public sealed record Problem(int Status, string Title, string Detail, IReadOnlyL
     public static Problem UnsupportedMediaType(string? contentType) =>
         new(415, "Unsupported media type", $"Content type '{Ids.Echo(contentType)}' is not accepted: send application/json, application/cloudevents+json or a CloudEvents binary-mode request.", []);
 
-    public static Problem Invalid(IReadOnlyList<InvalidParameter> invalid) =>
-        new(422, "Validation failed", $"{invalid.Count} field(s) failed validation; see invalid-parameters.", invalid);
+    /// <summary>A 422 naming every failing field, at most <see cref="MaxListedParameters"/> of them, with the count of the rest.</summary>
+    public static Problem Invalid(IReadOnlyList<InvalidParameter> invalid, int omitted = 0)
+    {
+        if (invalid.Count > MaxListedParameters)
+        {
+            omitted += invalid.Count - MaxListedParameters;
+            invalid = invalid.Take(MaxListedParameters).ToArray();
+        }
+
+        var detail = omitted == 0
+            ? $"{invalid.Count} field(s) failed validation; see invalid-parameters."
+            : $"{invalid.Count + omitted} field(s) failed validation; invalid-parameters lists the first {invalid.Count} and {omitted} more failed (invalid-parameters-omitted).";
+        return new(422, "Validation failed", detail, invalid, OmittedParameters: omitted);
+    }
 
     public static Problem TooManyRequests(TimeSpan retryAfter) => new(429, "Too many requests", "This source is over its rate; retry after the given time.", [], retryAfter);
 

@@ -5,6 +5,7 @@ using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
 using Azure.Security.KeyVault.Secrets;
 using Azure.Storage.Queues;
+using Mellanrum.Hub.Delivery.Chaos;
 using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Sources;
 using Microsoft.Extensions.Azure;
@@ -22,6 +23,9 @@ namespace Mellanrum.Hub.Hosting;
 /// <item>Service Bus from <c>ServiceBus</c> (a connection string) or <c>ServiceBus__fullyQualifiedNamespace</c>
 /// (+ <c>__clientId</c>); without either the <c>servicebus</c> channel dead-letters with a clear reason.
 /// <c>ServiceBus__manageQueues=false</c> (or the development emulator) leaves queue creation to someone else.</item>
+/// <item>with <c>Hub:Chaos</c> set (off by default), every storage client runs its requests through
+/// <see cref="HubChaos.Storage"/> (a <see cref="ChaosPipelinePolicy"/> per retry); Service Bus sends are wrapped by the
+/// channel itself, AMQP having no HTTP pipeline.</item>
 /// <item>Key Vault secrets from <c>Hub:DataProtection:KeyVaultUri</c> (+ <c>:ClientId</c>), when set: the key ring's
 /// KEK (<see cref="KeyRingKeyVault"/>).</item>
 /// </list>
@@ -39,9 +43,17 @@ public static class AzureClients
         var serviceBusNamespace = serviceBus["fullyQualifiedNamespace"];
         var dataProtection = configuration.GetSection(KeyRingOptions.Section);
 
+        services.AddHubChaos(configuration);
         services.AddAzureClients(clients =>
         {
             clients.UseCredential(Credential(storage));
+            clients.ConfigureDefaults((options, provider) =>
+            {
+                if (provider.GetRequiredService<HubChaos>().Options.IsOn)
+                {
+                    options.AddPolicy(new ChaosPipelinePolicy(provider.GetRequiredService<HubChaos>().Storage), HttpPipelinePosition.PerRetry);
+                }
+            });
             clients.AddClient<TableServiceClient, TableClientOptions>((options, credential) =>
                 IsConnectionString(storage)
                     ? new TableServiceClient(storage.Value, options)

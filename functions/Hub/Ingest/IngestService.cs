@@ -239,7 +239,7 @@ public sealed class IngestService(
             }
             else
             {
-                problem = Problem.Invalid(result.Errors);
+                problem = Problem.Invalid(result.Errors, result.OmittedErrors);
             }
         }
 

@@ -7,7 +7,10 @@ namespace Mellanrum.Hub.Normalisation;
 internal static class LinksField
 {
     public const int MaxTitleLength = 200;
-    public const int MaxUrlLength = 2048;
+    public const int MaxUrlLength = 2000;
+
+    /// <summary>At most this many links in one update.</summary>
+    public const int MaxCount = 20;
 
     /// <summary>The links, in order; each one refused is an error under its index and left out.</summary>
     public static UpdateLink[] Read(JsonElement value, string property, ErrorList errors)
@@ -32,6 +35,12 @@ internal static class LinksField
         var count = value.GetArrayLength();
         if (count == 0)
         {
+            return [];
+        }
+
+        if (count > MaxCount)
+        {
+            errors.Add(property, $"At most {MaxCount} links per update; this lists {count}.");
             return [];
         }
 

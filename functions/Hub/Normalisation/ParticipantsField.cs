@@ -27,6 +27,13 @@ internal sealed class ParticipantsField(OrganisationRegistry organisations)
         switch (value.ValueKind)
         {
             case JsonValueKind.Array:
+                if (value.GetArrayLength() > MaxCount * 2)
+                {
+                    // Far past the limit: refused without resolving each name (repeats of one name are forgiven below it).
+                    errors.Add(property, $"At most {MaxCount} participants per update; this names {value.GetArrayLength()}.");
+                    return [];
+                }
+
                 var i = 0;
                 foreach (var item in value.EnumerateArray())
                 {

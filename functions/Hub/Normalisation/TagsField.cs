@@ -6,7 +6,10 @@ namespace Mellanrum.Hub.Normalisation;
 /// <summary>The update's tags: a list of words or one text separated by ',' or ';', cleaned, without '#', each once (any case).</summary>
 internal static class TagsField
 {
-    public const int MaxLength = 64;
+    public const int MaxLength = 50;
+
+    /// <summary>At most this many tags in one update.</summary>
+    public const int MaxCount = 20;
 
     /// <summary>The tags, in order; each one refused is an error under its index and left out.</summary>
     public static string[] Read(JsonElement value, FrozenDictionary<string, string>? map, string property, ErrorList errors)
@@ -25,15 +28,31 @@ internal static class TagsField
             {
                 if (!text.AsSpan(range).Trim().IsEmpty)
                 {
+                    if (found is { Count: > MaxCount })
+                    {
+                        break; // over the limit: the rest is not looked at
+                    }
+
                     Tag(text[range], map, $"{property}[{index++}]", ref found, errors);
                 }
             }
         }
         else if (value.ValueKind == JsonValueKind.Array)
         {
+            if (value.GetArrayLength() > MaxCount * 4)
+            {
+                errors.Add(property, $"At most {MaxCount} tags per update; this lists {value.GetArrayLength()}.");
+                return [];
+            }
+
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
+                if (found is { Count: > MaxCount })
+                {
+                    break; // over the limit: the rest is not looked at
+                }
+
                 if (item.ValueKind == JsonValueKind.String)
                 {
                     Tag(JsonText.GetString(item), map, $"{property}[{i}]", ref found, errors);
@@ -49,6 +68,12 @@ internal static class TagsField
         else
         {
             errors.Add(property, "Must be a list of words.");
+        }
+
+        if (found is { Count: > MaxCount })
+        {
+            errors.Add(property, $"At most {MaxCount} tags per update; this lists more.");
+            return [];
         }
 
         return found?.ToArray() ?? [];

@@ -68,11 +68,13 @@ public sealed class UpdateNormaliser(OrganisationRegistry organisations) : IUpda
 
         if (!errors.IsEmpty)
         {
-            return NormalisationResult.Failure(errors.ToReadOnlyList());
+            return NormalisationResult.Failure(errors.ToReadOnlyList(), errors.Omitted);
         }
 
-        return NormalisationResult.Success(new CanonicalUpdate(
-            externalId, collaboration!, kind!, title!, summary, status, area, participants, occurredAt!.Value, links, tags, collaborationName));
+        var update = new CanonicalUpdate(
+            externalId, collaboration!, kind!, title!, summary, status, area, participants, occurredAt!.Value, links, tags, collaborationName);
+        UpdateSize.Check(update, errors);
+        return errors.IsEmpty ? NormalisationResult.Success(update) : NormalisationResult.Failure(errors.ToReadOnlyList(), errors.Omitted);
     }
 
     /// <summary>Our word for a source's word in a profile's value map, or null with an error.</summary>

@@ -53,9 +53,9 @@ public sealed class PartnerAdministration(
     public async Task<AdminOutcome<PartnerView>> PutAsync(string partnerId, PartnerRegistration registration, CancellationToken cancellationToken)
     {
         var errors = new List<InvalidParameter>();
-        if (!Ids.IsSlug(partnerId) || partnerId.Length > 50)
+        if (!Ids.IsPartnerId(partnerId))
         {
-            errors.Add(new InvalidParameter("partnerId", "Must be 3-50 characters a-z, 0-9 and '-' (it names the partner's queue partner-{id}).", Ids.Echo(partnerId)));
+            errors.Add(new InvalidParameter("partnerId", "Must be 3-55 characters a-z and 0-9 in words joined by single '-', as [a-z0-9]+(-[a-z0-9]+)* (it names the partner's queue partner-{id}).", Ids.Echo(partnerId)));
         }
 
         var organisation = string.Empty;
@@ -162,6 +162,10 @@ public sealed class PartnerAdministration(
         logger.LogInformation("Rotated the Bearer key of partner {PartnerId}", partnerId);
         return new AdminOutcome<IssuedCredential>.Created(new IssuedCredential(partnerId, fresh.Id, null, key, now + overlap));
     }
+
+    /// <summary>The partner as an administrator sees it (channels, filters, digest, the ids of its valid credentials, never one of them); null when there is none.</summary>
+    public async Task<PartnerView?> GetAsync(string partnerId, CancellationToken cancellationToken) =>
+        Ids.IsSlug(partnerId) && await store.GetAsync(partnerId, cancellationToken) is { } partner ? PartnerView.Of(partner, time.GetUtcNow()) : null;
 
     /// <summary>Ends one of a partner's secrets or keys now (by its credential id); NotFound when it has no such valid credential.</summary>
     public async Task<AdminOutcome<PartnerView>> RevokeAsync(string partnerId, string credentialId, CancellationToken cancellationToken)

@@ -145,6 +145,10 @@ public sealed class SourceAdministration(
         return new AdminOutcome<IssuedCredential>.Created(new IssuedCredential(sourceId, fresh.Id, null, key, now + Overlap));
     }
 
+    /// <summary>The source as an administrator sees it (settings and the ids of its valid credentials, never one of them); null when there is none.</summary>
+    public async Task<SourceRegistrationResult?> GetAsync(string sourceId, CancellationToken cancellationToken) =>
+        Ids.IsSlug(sourceId) && await store.GetAsync(sourceId, cancellationToken) is { } source ? Describe(source, time.GetUtcNow()) : null;
+
     /// <summary>Ends one of a source's secrets or keys now (by its credential id); NotFound when it has no such valid credential.</summary>
     public async Task<AdminOutcome<SourceRegistrationResult>> RevokeAsync(string sourceId, string credentialId, CancellationToken cancellationToken)
     {

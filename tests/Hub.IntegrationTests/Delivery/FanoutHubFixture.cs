@@ -4,8 +4,20 @@ using Mellanrum.Hub.ServiceBusBroker;
 namespace Mellanrum.Hub.IntegrationTests.Delivery;
 
 /// <summary>A hub with a Service Bus namespace (the in-test AMQP broker), loopback webhooks allowed and a short retry schedule.</summary>
-public sealed class FanoutHubFixture : LocalHubFixture
+public sealed class FanoutHubFixture : FanoutHubFixtureBase
 {
+}
+
+/// <summary>As <see cref="FanoutHubFixture"/>, with retries a second apart: long enough to post while one waits.</summary>
+public sealed class ReliabilityHubFixture : FanoutHubFixtureBase
+{
+    protected override string RetryWait => "00:00:01";
+}
+
+public abstract class FanoutHubFixtureBase : LocalHubFixture
+{
+    protected virtual string RetryWait => "00:00:00";
+
     public TestServiceBusBroker Broker { get; private set; } = null!;
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -14,9 +26,9 @@ public sealed class FanoutHubFixture : LocalHubFixture
         ["Hub:Webhooks:AllowPrivateTargets"] = "true",
         ["Hub:Webhooks:Timeout"] = "00:00:02",
         ["Hub:Webhooks:CircuitBreakerMinimumThroughput"] = "100",
-        ["Hub:Webhooks:RetryWaits:0"] = "00:00:00",
-        ["Hub:Webhooks:RetryWaits:1"] = "00:00:00",
-        ["Hub:Webhooks:RetryWaits:2"] = "00:00:00",
+        ["Hub:Webhooks:RetryWaits:0"] = RetryWait,
+        ["Hub:Webhooks:RetryWaits:1"] = RetryWait,
+        ["Hub:Webhooks:RetryWaits:2"] = RetryWait,
         ["Hub:Fanout:Grace"] = "00:00:00",
     };
 

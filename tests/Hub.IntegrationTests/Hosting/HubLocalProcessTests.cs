@@ -47,7 +47,8 @@ public sealed class HubLocalProcessTests
             if (e.Data is { } line)
             {
                 output.Enqueue(line);
-                if (line.StartsWith("Mellanrum hub listening on", StringComparison.Ordinal))
+                // The banner's last line: every line before it has been read.
+                if (line.StartsWith("Press Ctrl-C to stop", StringComparison.Ordinal))
                 {
                     listening.TrySetResult();
                 }

@@ -28,12 +28,13 @@ public sealed partial class OpenApiTests
 
     /// <summary>What Hub.Local serves (read from the attributes there), as the document names it: relative to /api/v1.</summary>
     private static IEnumerable<(string Name, string Path, string Method)> Served() =>
-        FunctionCatalog.Load().Where(f => f.Trigger is Trigger.Http && f.Name != Alias)
-            .SelectMany(f => ((Trigger.Http)f.Trigger).Methods.Select(m => (f.Name, "/" + ((Trigger.Http)f.Trigger).Route.Replace("v1/", string.Empty, StringComparison.Ordinal), m)));
+        FunctionCatalog.Load().Where(f => f.Trigger is Trigger.Http h && h.Route.StartsWith("api/", StringComparison.Ordinal) && f.Name != Alias)
+            .SelectMany(f => ((Trigger.Http)f.Trigger).Methods.Select(m => (f.Name, "/" + ((Trigger.Http)f.Trigger).Route.Replace("api/v1/", string.Empty, StringComparison.Ordinal), m)));
 
     [Fact]
-    public void Paths_AreExactlyTheHttpFunctions_WithoutTheAlias()
+    public void Paths_AreExactlyTheApiFunctions_WithoutTheAliasOrThePages()
     {
+        Assert.Contains(FunctionCatalog.Load(), f => f.Trigger is Trigger.Http h && !h.Route.StartsWith("api/", StringComparison.Ordinal));
         Assert.Equal(Served().Select(s => (s.Path, s.Method)).Order(), Operations().Select(o => (o.Path, o.Method)).Order());
         Assert.Contains("/openapi", Document["paths"]!.AsObject().Select(p => p.Key));
         Assert.DoesNotContain(Document["paths"]!.AsObject(), p => p.Key.Contains('.', StringComparison.Ordinal));
@@ -71,7 +72,7 @@ public sealed partial class OpenApiTests
     public void AFunctionWithoutAnOperation_IsRefused()
     {
         var functions = HttpFunctions.Load();
-        var added = functions.Append(functions[0] with { Name = "DeleteCollaboration", Route = "v1/collaborations/{id}", Methods = ["delete"] }).ToArray();
+        var added = functions.Append(functions[0] with { Name = "DeleteCollaboration", Route = "api/v1/collaborations/{id}", Methods = ["delete"] }).ToArray();
         var refused = Assert.Throws<InvalidOperationException>(() => OpenApiBuilder.Build(added, ApiOperations.All));
         Assert.Contains("DeleteCollaboration", refused.Message, StringComparison.Ordinal);
 
@@ -222,8 +223,8 @@ public sealed partial class OpenApiTests
     {
         Assert.True(JsonNode.DeepEquals(Document, JsonNode.Parse(OpenApiDocument.Json)), "The served text is not the document the code builds.");
         var routes = HttpFunctions.Load().ToDictionary(f => f.Name, f => f.Route);
-        Assert.Equal("v1/openapi", routes[nameof(MetaFunctions.GetOpenApi)]);
-        Assert.Equal("v1/openapi.json", routes[Alias]);
+        Assert.Equal("api/v1/openapi", routes[nameof(MetaFunctions.GetOpenApi)]);
+        Assert.Equal("api/v1/openapi.json", routes[Alias]);
         Assert.Equal("/api/v1/openapi", ApiInfo.Current.ApiDocumentation);
     }
 

@@ -31,6 +31,12 @@ public sealed class ParityTests(LocalHubFixture hub) : IClassFixture<LocalHubFix
         }).OrderBy(e => e.Name, StringComparer.Ordinal).ToArray();
     }
 
+    private static string HostJsonPrefixed(string route)
+    {
+        var prefix = HostJson.Load().RoutePrefix;
+        return string.IsNullOrEmpty(prefix) ? route : $"{prefix}/{route}";
+    }
+
     [Fact]
     public void ServedFunctions_EqualFunctionsMetadata_NamesRoutesMethodsQueuesSchedules()
     {
@@ -53,7 +59,7 @@ public sealed class ParityTests(LocalHubFixture hub) : IClassFixture<LocalHubFix
             .OrderBy(e => e.Item1, StringComparer.Ordinal).ThenBy(e => e.Item2, StringComparer.Ordinal)
             .ToArray();
         var expected = FromMetadata().Where(e => e.Type == "httpTrigger")
-            .Select(e => ("api/" + e.Target, e.Methods))
+            .Select(e => (HostJsonPrefixed(e.Target), e.Methods))
             .OrderBy(e => e.Item1, StringComparer.Ordinal).ThenBy(e => e.Item2, StringComparer.Ordinal)
             .ToArray();
         Assert.Equal(expected, endpoints);

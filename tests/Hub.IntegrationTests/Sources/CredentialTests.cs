@@ -131,7 +131,9 @@ public sealed class CredentialTests(FanoutHubFixture hub) : IClassFixture<Fanout
         }
 
         // Revoked at once: the old key and the old secret no longer work; the new ones do.
-        var registered = await JsonAsync(hub.Admin(HttpMethod.Put, $"/api/v1/admin/sources/{source.Id}", new { organisation = "0182", name = "Nacka" }));
+        var registered = await JsonAsync(hub.Admin(HttpMethod.Get, $"/api/v1/admin/sources/{source.Id}"));
+        Assert.All(registered.GetProperty("keys").EnumerateArray().Concat(registered.GetProperty("secrets").EnumerateArray()), c => Assert.False(c.TryGetProperty("key", out _) || c.TryGetProperty("secret", out _)));
+        Assert.False(registered.TryGetProperty("key", out _) || registered.TryGetProperty("secret", out _), "A source read shows no credential.");
         var oldKeyId = registered.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("id").GetString()).Single(id => id != key.GetProperty("credentialId").GetString());
         var oldSecretId = registered.GetProperty("secrets").EnumerateArray().Select(k => k.GetProperty("id").GetString()).Single(id => id != secret.GetProperty("credentialId").GetString());
         await JsonAsync(hub.Admin(HttpMethod.Delete, $"/api/v1/admin/sources/{source.Id}/keys/{oldKeyId}"));
@@ -149,6 +151,24 @@ public sealed class CredentialTests(FanoutHubFixture hub) : IClassFixture<Fanout
         put.Headers.Authorization = new AuthenticationHeaderValue("Bearer", source.Key);
         using var byOldKey = await hub.Client.SendAsync(put);
         Assert.Equal(HttpStatusCode.Unauthorized, byOldKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminReads_OfASourceAndAPartner_NeedTheAdminKey_AndAnswer404ForNone()
+    {
+        var source = await hub.RegisterSourceAsync("nacka-read-admin", "0182");
+        var other = await hub.RegisterSourceAsync("nacka-read-other", "0182");
+        var asSource = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/admin/sources/{source.Id}");
+        asSource.Headers.Authorization = new AuthenticationHeaderValue("Bearer", source.Key);
+        using var bySourceKey = await hub.Client.SendAsync(asSource);
+        Assert.Equal(HttpStatusCode.Unauthorized, bySourceKey.StatusCode);
+        using var none = await hub.Client.SendAsync(hub.Admin(HttpMethod.Get, "/api/v1/admin/sources/no-such-source"));
+        Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        using var noPartner = await hub.Client.SendAsync(hub.Admin(HttpMethod.Get, "/api/v1/admin/partners/no-such-partner"));
+        Assert.Equal(HttpStatusCode.NotFound, noPartner.StatusCode);
+        var read = await JsonAsync(hub.Admin(HttpMethod.Get, $"/api/v1/admin/sources/{other.Id}"));
+        Assert.Equal("0182", read.GetProperty("organisation").GetString());
+        Assert.Single(read.GetProperty("keys").EnumerateArray());
     }
 
     [Fact]

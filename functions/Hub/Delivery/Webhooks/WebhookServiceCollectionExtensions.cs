@@ -8,6 +8,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 
+using Mellanrum.Hub.Delivery.Chaos;
 using Mellanrum.Hub.Partners;
 
 namespace Mellanrum.Hub.Delivery.Webhooks;
@@ -18,7 +19,8 @@ public static class WebhookServiceCollectionExtensions
     /// Registers <see cref="WebhookSender"/>, <see cref="WebhookTargetValidator"/>, <see cref="WebhookRetrySchedule"/>
     /// and the named HttpClient <see cref="WebhookPipelines.ClientName"/>: address-pinned connections, no redirects,
     /// no proxy, and the <see cref="WebhookPipelines.DeliveryPipeline"/> resilience handler (a circuit breaker around
-    /// a timeout, one pipeline per endpoint URL (<see cref="EndpointKey"/>), no retry). Options from <c>Hub:Webhooks</c>,
+    /// a timeout, one pipeline per endpoint URL (<see cref="EndpointKey"/>), no retry; inside the timeout the chaos
+    /// strategies of <see cref="HubChaos"/>, when <c>Hub:Chaos</c> turns them on). Options from <c>Hub:Webhooks</c>,
     /// validated at start.
     /// </summary>
     public static IServiceCollection AddHubWebhookClient(this IServiceCollection services, IConfiguration configuration)
@@ -34,6 +36,7 @@ public static class WebhookServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHubChaos(configuration);
         services.TryAddSingleton(WebhookAddressResolver.System);
         services.TryAddSingleton<WebhookTargetValidator>();
         services.TryAddSingleton(sp => new WebhookRetrySchedule(sp.GetRequiredService<TimeProvider>(), Random.Shared, sp.GetRequiredService<IOptions<WebhookOptions>>().Value.RetryWaits));
@@ -62,6 +65,7 @@ public static class WebhookServiceCollectionExtensions
                     BreakDuration = options.CircuitBreakerBreakDuration,
                 });
                 builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.Timeout });
+                context.ServiceProvider.GetRequiredService<HubChaos>().AddTo(builder);
             })
             // One circuit per endpoint, not per host: partners on one receiving platform do not open it for each other.
             .SelectPipelineBy(static _ => static request => EndpointKey(request.RequestUri));

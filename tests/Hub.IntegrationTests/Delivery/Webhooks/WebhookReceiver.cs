@@ -14,14 +14,17 @@ namespace Mellanrum.Hub.IntegrationTests.Delivery.Webhooks;
 
 /// <summary>
 /// One webhook request as the receiver saw it; <see cref="SignatureValid"/> checked with StandardWebhooks against the
-/// first secret, <see cref="ValidFor"/> the indexes of every secret it was given that verifies the request.
+/// first secret, <see cref="ValidFor"/> the indexes of every secret it was given that verifies the request,
+/// <see cref="Sequence"/> the CloudEvent's <c>sequence</c>, <see cref="Status"/> what the receiver answered (499 when the
+/// sender went away before an answer).
 /// </summary>
-internal sealed record ReceivedWebhook(string Path, string? WebhookId, bool SignatureValid, string? Host, string? ContentType, IReadOnlyList<int> ValidFor, string? Signature);
+internal sealed record ReceivedWebhook(string Path, string? WebhookId, bool SignatureValid, string? Host, string? ContentType, IReadOnlyList<int> ValidFor, string? Signature, long? Sequence = null, int Status = 0);
 
 /// <summary>
 /// A real Kestrel webhook receiver on 127.0.0.1 (a free port) that verifies every request with
 /// <see cref="StandardWebhook.Verify"/>. Paths: /ok 200, /error 500, /slow (answers after 30 s), /throttle 429 with
-/// Retry-After 7, /gone 410, /redirect 302 to /ok, /hang (answers only when <see cref="ReleaseHanging"/> is called).
+/// Retry-After 7, /gone 410, /redirect 302 to /ok, /hang (answers only when <see cref="ReleaseHanging"/> is called),
+/// /flaky (503 with Retry-After 1 while <see cref="Failing"/> is set, else 200).
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -59,9 +62,27 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 }
             }
 
-            Received.Enqueue(new ReceivedWebhook(
-                context.Request.Path, context.Request.Headers["webhook-id"], validFor.Contains(0), context.Request.Host.Value, context.Request.ContentType, validFor, context.Request.Headers["webhook-signature"]));
-            await next(context);
+            long? sequence = null;
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(body);
+                sequence = json.RootElement.TryGetProperty("sequence", out var s) && long.TryParse(s.GetString(), out var n) ? n : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                // Before the answer leaves (no body is written): the hub cannot act on an answer not yet recorded here.
+                Received.Enqueue(new ReceivedWebhook(
+                    context.Request.Path, context.Request.Headers["webhook-id"], validFor.Contains(0), context.Request.Host.Value, context.Request.ContentType, validFor, context.Request.Headers["webhook-signature"], sequence,
+                    context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode));
+            }
         });
         app.MapPost("/ok", () => Results.Ok());
         app.MapPost("/error", () => Results.StatusCode(500));
@@ -77,6 +98,16 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
             return Results.Ok();
         });
+        app.MapPost("/flaky", (HttpContext context) =>
+        {
+            if (!Failing)
+            {
+                return Results.Ok();
+            }
+
+            context.Response.Headers.RetryAfter = "1";
+            return Results.StatusCode(503);
+        });
         app.MapPost("/hang", async (HttpContext context) =>
         {
             Interlocked.Increment(ref hangingCount);
@@ -87,6 +118,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
+
+    /// <summary>While true, /flaky answers 503 (Retry-After 1).</summary>
+    public volatile bool Failing;
 
     public Uri BaseAddress { get; private set; } = null!;
 
