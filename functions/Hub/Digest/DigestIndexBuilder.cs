@@ -27,7 +27,7 @@ public static class DigestIndexBuilder
         var late = new ConcurrentDictionary<string, List<NormalisedUpdate>>(StringComparer.Ordinal);
         var lookBack = DigestMonthRule.LookBack(maxLate);
         var earlier = month;
-        for (var i = 0; i < lookBack; i++)
+        for (var i = 0; i < lookBack && !earlier.IsFirst; i++)
         {
             earlier = earlier.Previous();
             await foreach (var row in source.LateAsync(earlier, cancellationToken))

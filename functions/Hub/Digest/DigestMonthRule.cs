@@ -25,6 +25,11 @@ public static class DigestMonthRule
             {
                 return month;
             }
+
+            if (month.IsLast)
+            {
+                break;
+            }
         }
 
         return null;

@@ -93,7 +93,7 @@ public sealed partial class DigestMonths(
     private async Task<DigestIndexSnapshot> BuildAsync(DigestMonth month, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var from = month;
-        for (var i = 0; i < DigestMonthRule.LookBack(options.Value.MaxLate); i++)
+        for (var i = 0; i < DigestMonthRule.LookBack(options.Value.MaxLate) && !from.IsFirst; i++)
         {
             from = from.Previous();
         }

@@ -218,6 +218,19 @@ public sealed partial class DigestRunner(
                         }
 
                         session ??= await mailer.OpenAsync(cancellationToken);
+                        try
+                        {
+                            // Connected before the claim: a job that dies waiting for the server has claimed nothing.
+                            await session.ReadyAsync(cancellationToken);
+                        }
+                        catch (DigestMailException e) when (e.Failure is DigestMailFailure.Transient or DigestMailFailure.Rejected)
+                        {
+                            LogNotSent(logger, e, partner.Id, month.ToString(), e.Failure);
+                            recipients[hash] = RecipientOutcome.Failed;
+                            transient |= e.Failure == DigestMailFailure.Transient;
+                            continue;
+                        }
+
                         var (outcome, unreachable) = await SendOneAsync(session, rendered, from, to, partner.Id, key, month, cancellationToken);
                         recipients[hash] = outcome;
                         transient |= unreachable;

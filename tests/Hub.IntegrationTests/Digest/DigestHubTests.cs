@@ -206,6 +206,17 @@ public sealed class DigestHubTests(DigestHubFixture hub) : IClassFixture<DigestH
         Assert.Equal("month", problem.GetProperty("invalid-parameters")[0].GetProperty("property").GetString());
     }
 
+    [Theory]
+    [InlineData("1900-01")]
+    [InlineData("9997-12")]
+    public async Task GetPartnerDigest_FirstAndLastMonthThereAre_NotFoundProblemNeverA500(string month)
+    {
+        using var response = await hub.Client.SendAsync(hub.WithPartnerKey(HttpMethod.Get, $"/api/v1/partners/haninge/digests/{month}", "haninge"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
     [Fact]
     public async Task GetPartnerDigest_EmptyMonthForThePartner_NotFoundProblem()
     {
