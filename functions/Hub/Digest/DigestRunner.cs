@@ -105,6 +105,10 @@ public sealed partial class DigestRunner(
         }
 
         var month = DigestMonth.Parse(job.Month);
+
+        // Each job a trace of its own.
+        using var span = HubTracing.StartRoot(HubTracing.Digest);
+        span?.SetTag(HubTracing.MonthTag, job.Month);
         if (job.Type == DigestJob.MonthJob)
         {
             await ComposeAsync(job, month, cancellationToken);
@@ -207,6 +211,7 @@ public sealed partial class DigestRunner(
                         {
                             recipients[Hash(recipient.Trim().ToLowerInvariant())] = RecipientOutcome.Invalid;
                             LogInvalidRecipient(logger, partner.Id);
+                            HubMetrics.Digest("failed");
                             continue;
                         }
 
@@ -228,10 +233,12 @@ public sealed partial class DigestRunner(
                             LogNotSent(logger, e, partner.Id, month.ToString(), e.Failure);
                             recipients[hash] = RecipientOutcome.Failed;
                             transient |= e.Failure == DigestMailFailure.Transient;
+                            HubMetrics.Digest("failed");
                             continue;
                         }
 
                         var (outcome, unreachable) = await SendOneAsync(session, rendered, from, to, partner.Id, key, month, cancellationToken);
+                        HubMetrics.Digest(outcome == RecipientOutcome.Sent ? "sent" : outcome == RecipientOutcome.Skipped ? "skipped" : "failed");
                         recipients[hash] = outcome;
                         transient |= unreachable;
                     }
