@@ -88,6 +88,9 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             return await HttpAsync(pair, "GetPartnerDigest", HttpMethod.Get, $"/api/v1/partners/{scenario.PartnerId}/digests/{scenario.Month}?format=text", Admin);
         },
         ["SendDigests"] = async pair => await HttpAsync(pair, "SendDigests", HttpMethod.Post, $"/api/v1/admin/digests/{(await pair.ScenarioAsync()).Month}/send", Admin),
+        ["GetDigestRun"] = pair => HttpAsync(pair, "GetDigestRun", HttpMethod.Get, "/api/v1/admin/digests/2025-01", Admin),
+        ["RunDigestJob"] = pair => QueueAsync(pair, "RunDigestJob", """{"type":"month","month":"2026-02","run":"conformance-run"}""", "a month to compose (its partners' jobs queued)"),
+        ["KeepFailedDigestJob"] = pair => QueueAsync(pair, "KeepFailedDigestJob", """{"type":"partners","month":"2026-02","run":"conformance-failed","partners":["conformance-partner"]}""", "a digest job that failed every attempt"),
         ["PostUpdate"] = async pair =>
         {
             var scenario = await pair.ScenarioAsync();

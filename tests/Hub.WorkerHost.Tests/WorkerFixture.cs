@@ -104,6 +104,7 @@ public sealed class WorkerFixture : IAsyncLifetime
             ["Hub:AdminKey"] = AdminKey,
             ["Hub:Ingest:RatePerSecond"] = "0",
             ["Hub:Smtp:OutboxPath"] = _outbox,
+            ["Hub:Digest:CutoffGrace"] = "00:00:00",
         };
         Settings = settings;
 
@@ -118,6 +119,7 @@ public sealed class WorkerFixture : IAsyncLifetime
             ["HubInboundQueue"] = "local-inbound-updates",
             ["HubFanoutQueue"] = "local-fanout",
             ["HubDeliveriesQueue"] = "local-deliveries",
+            ["HubDigestsQueue"] = "local-digests",
         };
         var port = AzuriteProcess.FreePort();
         var watch = System.Diagnostics.Stopwatch.StartNew();

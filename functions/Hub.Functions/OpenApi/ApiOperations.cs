@@ -66,6 +66,12 @@ public static class ApiOperations
         () => new JsonObject { ["type"] = "string" },
         "/api/v1/updates/" + ApiSamples.UpdateId);
 
+    private static readonly ApiHeader DigestProgress = new(
+        "Location",
+        new("Where the run's progress is read: /api/v1/admin/digests/{yyyy-MM}.", "Var körningens förlopp läses: /api/v1/admin/digests/{åååå-MM}."),
+        () => new JsonObject { ["type"] = "string" },
+        "/api/v1/admin/digests/" + ApiSamples.Month);
+
     private static readonly ApiHeader RetryAfter = new(
         "Retry-After",
         new("Whole seconds to wait.", "Hela sekunder att vänta."),
@@ -357,14 +363,29 @@ public static class ApiOperations
             nameof(DigestFunctions.SendDigests),
             "digest",
             new("Send a month's digests now", "Skicka en månads sammanställningar nu"),
-            new("Composes and e-mails every partner's digest for the month, as the monthly timer does; recipients who already have that month's e-mail are skipped, so nobody gets two. Admin key.", "Sammanställer och mejlar varje mottagares sammanställning för månaden, som den månatliga timern gör; mottagare som redan har månadens mejl hoppas över, så ingen får två. Administratörsnyckeln."),
+            new("Queues a run of the month's digest, the same job the monthly timer starts: the month's shared index is composed once, then each partner's digest is composed and e-mailed by jobs on the digests queue; recipients who already have that month's e-mail are skipped, so nobody gets two. Only a month that has ended. Follow Location for the progress. Admin key.", "Köar en körning av månadens sammanställning, samma jobb som den månatliga timern startar: månadens gemensamma index sammanställs en gång, sedan sammanställs och mejlas varje mottagares brev av jobb på kön digests; mottagare som redan har månadens mejl hoppas över, så ingen får två. Bara en månad som är slut. Följ Location för förloppet. Administratörsnyckeln."),
             [AdminKey],
             [Month],
             null,
             [
-                Answer(202, "The run's counts.", "Körningens antal.", ApiSamples.DigestSent),
+                Answer(202, "The run, queued.", "Körningen, köad.", ApiSamples.DigestRun with { State = DigestRun.Queued, Cutoff = null, Updates = null, Late = null, Partners = null, Queued = 0, Digests = 0, Sent = 0, Skipped = 0 }, DigestProgress),
                 Refusal(Problem.BadRequest("Invalid month.", [DigestMonth.Invalid("2026-13")]), "Not a month yyyy-MM.", "Inte en månad åååå-MM."),
                 Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.Conflict("2026-04 has not ended: its digest can be sent from 2026-04-30T22:00:00Z."), "The month has not ended.", "Månaden är inte slut."),
+            ]),
+        new(
+            nameof(DigestFunctions.GetDigestRun),
+            "digest",
+            new("Follow a month's digest run", "Följ en månads körning av sammanställningen"),
+            new("The month's latest run: its state, the month's cutoff and counts, partners still queued, e-mails sent, skipped, failed and uncertain. Admin key.", "Månadens senaste körning: dess läge, månadens brytpunkt och antal, mottagare som återstår, mejl skickade, överhoppade, misslyckade och osäkra. Administratörsnyckeln."),
+            [AdminKey],
+            [Month],
+            null,
+            [
+                Answer(200, "The run's progress.", "Körningens förlopp.", ApiSamples.DigestRun),
+                Refusal(Problem.BadRequest("Invalid month.", [DigestMonth.Invalid("2026-13")]), "Not a month yyyy-MM.", "Inte en månad åååå-MM."),
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("The digest of 2026-03 has not been run."), "The month's digest was never run.", "Månadens sammanställning har aldrig körts."),
             ]),
         new(
             nameof(SourceFunctions.RotateSourceKey),

@@ -191,14 +191,16 @@ public static class ApiSamples
         1,
         [Delivered with { Attempt = 1, At = new DateTimeOffset(2026, 3, 20, 10, 30, 0, TimeSpan.Zero) }]);
 
-    public static readonly DigestSendAnswer DigestSent = new(Month, 12, 11, 10, 1, 0, 0, 0);
+    public static readonly DigestRunView DigestRun = new(
+        Month, "7980651718734000000-3f9a1c", "admin", Mellanrum.Hub.Digest.DigestRun.Done, new DateTimeOffset(2026, 4, 1, 5, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2026, 4, 1, 5, 0, 1, TimeSpan.Zero), 42, 1, 12, 0, 11, 10, 1, 0, 0, 0, 0);
 
     public static readonly HealthAnswer Healthy = new("healthy", "reachable");
 
     private static readonly Dictionary<Type, object> ByType = new object[]
     {
         Posted, Update, Collaboration, CollaborationSummary, CollaborationChange, Accepted, Collaborations, Timeline, Rejection, Rejections, SourceRegistration, SourceRegistered,
-        SecretRotation, AuditEntry, Audit, Collaboration.Members[0], RotatedOut, PartnerRegistration, PartnerRegistered, Delivered, DeadLetter, Deliveries, Replay, DigestSent, ApiInfo.Current, Healthy, Link, PortalLink,
+        SecretRotation, AuditEntry, Audit, Collaboration.Members[0], RotatedOut, PartnerRegistration, PartnerRegistered, Delivered, DeadLetter, Deliveries, Replay, DigestRun, ApiInfo.Current, Healthy, Link, PortalLink,
     }.ToDictionary(o => o.GetType());
 
     /// <summary>The sample of a record, where there is one.</summary>

@@ -14,6 +14,9 @@ public static class TriggerSettings
     public const string InboundQueue = "HubInboundQueue";
     public const string FanoutQueue = "HubFanoutQueue";
     public const string DeliveriesQueue = "HubDeliveriesQueue";
+
+    /// <summary>The digest's jobs: one message per month run, then one per batch of partners.</summary>
+    public const string DigestsQueue = "HubDigestsQueue";
     public const string FanoutSweepSchedule = "HubFanoutSweepSchedule";
     public const string RejectionSweepSchedule = "HubRejectionSweepSchedule";
     public const string CollaborationIndexSchedule = "HubCollaborationIndexSchedule";

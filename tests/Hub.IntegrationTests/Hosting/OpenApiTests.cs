@@ -163,7 +163,7 @@ public sealed partial class OpenApiTests
     public void Components_AreTheRecordsTheCodeUses_AndEveryNoteNamesOneOfTheirMembers()
     {
         var schemas = Document["components"]!["schemas"]!.AsObject();
-        foreach (var name in new[] { "NormalisedUpdate", "Collaboration", "Member", "CollaborationSummaryCursorPage", "NormalisedUpdateCursorPage", "RejectionPage", "IngestAnswer", "SourceRegistration", "SourceRegistrationResult", "IssuedCredential", "CredentialView", "AuditEntryCursorPage", "CollaborationChange", "PartnerRegistration", "PartnerView", "Rejection", "DeliveryPage", "ReplayResult", "DigestSendAnswer", "ApiInfo", "HealthAnswer", "Problem" })
+        foreach (var name in new[] { "NormalisedUpdate", "Collaboration", "Member", "CollaborationSummaryCursorPage", "NormalisedUpdateCursorPage", "RejectionPage", "IngestAnswer", "SourceRegistration", "SourceRegistrationResult", "IssuedCredential", "CredentialView", "AuditEntryCursorPage", "CollaborationChange", "PartnerRegistration", "PartnerView", "Rejection", "DeliveryPage", "ReplayResult", "DigestRunView", "ApiInfo", "HealthAnswer", "Problem" })
         {
             Assert.True(schemas.ContainsKey(name), $"No component {name}.");
         }

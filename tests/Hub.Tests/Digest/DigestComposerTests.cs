@@ -100,15 +100,4 @@ public sealed class DigestComposerTests
         Assert.Equal("Luleå", digest.OrganisationName);
         Assert.Equal(["fritidsgardar-norrbotten"], digest.Collaborations.Select(c => c.CollaborationId));
     }
-
-    [Fact]
-    public async Task BuildAsync_Source_ReadsTheMonthOnce()
-    {
-        var source = DigestSeed.Source();
-
-        var index = await DigestMonthIndex.BuildAsync(source, DigestSeed.March, CancellationToken.None);
-
-        Assert.Equal(1, source.UpdateReads);
-        Assert.Equal(10, index.UpdateCount);
-    }
 }
