@@ -49,8 +49,10 @@ public static class RecipientOutcome
 /// <summary>
 /// A message on the <c>digests</c> queue: a month to compose (<see cref="MonthJob"/>, one per run), or a batch of
 /// partners whose digests to compose and send from the month's shared index (<see cref="PartnersJob"/>).
+/// <see cref="TraceParent"/> is the trace of what started the run (the admin request or the timer): each job runs in a
+/// trace of its own, linked to it.
 /// </summary>
-public sealed record DigestJob(string Type, string Month, string Run, IReadOnlyList<string>? Partners = null, int Attempt = 1)
+public sealed record DigestJob(string Type, string Month, string Run, IReadOnlyList<string>? Partners = null, int Attempt = 1, string? TraceParent = null)
 {
     public const string MonthJob = "month";
     public const string PartnersJob = "partners";

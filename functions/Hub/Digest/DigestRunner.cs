@@ -84,7 +84,7 @@ public sealed partial class DigestRunner(
         var now = time.GetUtcNow();
         var run = new DigestRun(month.ToString(), ReverseChronological.Key(now) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3)), by, DigestRun.Queued, now);
         await runs.SaveRunAsync(run, cancellationToken);
-        await jobs.EnqueueAsync(new DigestJob(DigestJob.MonthJob, run.Month, run.Id), null, cancellationToken);
+        await jobs.EnqueueAsync(new DigestJob(DigestJob.MonthJob, run.Month, run.Id, TraceParent: CarriedTrace.Current.Parent), null, cancellationToken);
         LogQueued(logger, run.Month, run.Id, by);
         return run;
     }
@@ -109,6 +109,7 @@ public sealed partial class DigestRunner(
         // Each job a trace of its own.
         using var span = HubTracing.StartRoot(HubTracing.Digest);
         span?.SetTag(HubTracing.MonthTag, job.Month);
+        HubTracing.Link(span, CarriedTrace.Parse(job.TraceParent, null));
         if (job.Type == DigestJob.MonthJob)
         {
             await ComposeAsync(job, month, cancellationToken);
@@ -177,7 +178,7 @@ public sealed partial class DigestRunner(
             cancellationToken);
         var batches = partners.Chunk(options.Value.PartnersPerJob).ToArray();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (batch, token) =>
-            await jobs.EnqueueAsync(new DigestJob(DigestJob.PartnersJob, job.Month, job.Run, batch), null, token));
+            await jobs.EnqueueAsync(new DigestJob(DigestJob.PartnersJob, job.Month, job.Run, batch, TraceParent: job.TraceParent), null, token));
         LogFannedOut(logger, job.Month, job.Run, snapshot.UpdateCount, snapshot.LateCount, partners.Count, batches.Length);
     }
 

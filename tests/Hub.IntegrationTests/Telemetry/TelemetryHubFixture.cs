@@ -25,6 +25,10 @@ public sealed class TelemetryHubFixture : FanoutHubFixtureBase
 
     public LockedList<MetricSnapshot> Metrics { get; } = new();
 
+    /// <summary>A digest job composes its month a second after its run began (the digest tests' grace), not a minute.</summary>
+    protected override IReadOnlyDictionary<string, string?> Settings =>
+        new Dictionary<string, string?>(base.Settings) { ["Hub:Digest:CutoffGrace"] = "00:00:01" };
+
     protected override void Configure(WebApplicationBuilder builder) =>
         builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddHubInstrumentation().AddInMemoryExporter(Spans))

@@ -132,9 +132,9 @@ public sealed class TelemetryTests(TelemetryHubFixture hub, ITestOutputHelper ou
         Assert.Equal(replaySpan.TraceId.ToHexString(), CarriedTrace.Parse(resent.ApplicationProperties["traceparent"] as string, null).TraceId);
         Assert.Equal(id, JsonDocument.Parse(resent.Body).RootElement.GetProperty("id").GetString());
 
-        // A digest: asked for by a request, done in a trace of its own that links to it.
+        // A digest: asked for by a request, done by jobs on the digests queue, each in a trace of its own that links to it.
         await RegisterDigestPartnerAsync("otel-digest-replay", Organisation);
-        var month = DateTimeOffset.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var month = LastEndedMonth();
         using var send = await hub.Client.SendAsync(hub.Admin(HttpMethod.Post, $"/api/v1/admin/digests/{month}/send"));
         Assert.True(send.IsSuccessStatusCode, await send.Content.ReadAsStringAsync());
         var sendRequest = ActivityTraceId.CreateFromString(CarriedTrace.Parse(send.Headers.GetValues("traceparent").Single(), null).TraceId);
@@ -148,6 +148,15 @@ public sealed class TelemetryTests(TelemetryHubFixture hub, ITestOutputHelper ou
     public async Task TheDashboardsMetrics_CountASmallScenario()
     {
         const string Organisation = "0127";
+
+        // For the digests below: a partner with a recipient, and an update of the last month that has ended, stored and
+        // fanned out before the counting begins.
+        await RegisterDigestPartnerAsync("otel-digest-metrics", Organisation);
+        var month = LastEndedMonth();
+        var lagsBefore = Value(hub.MetricsNow(), "hub.fanout.lag");
+        var digestSource = await hub.RegisterSourceAsync("otel-digest-src", "0182");
+        await PostAsync(digestSource, Update("OTEL-D-1", Organisation, occurredAt: $"{month}-15T10:00:00+01:00"), HttpStatusCode.Accepted);
+        await LocalHubFixture.EventuallyAsync(() => Task.FromResult(Value(hub.MetricsNow(), "hub.fanout.lag") > lagsBefore ? "fanned out" : null), what: "the month's update fanned out");
         var before = hub.MetricsNow();
         var (source, receiver, partner) = await SetUpAsync("otel-metrics", Organisation);
         await using var _ = receiver;
@@ -168,18 +177,23 @@ public sealed class TelemetryTests(TelemetryHubFixture hub, ITestOutputHelper ou
         // (The gone endpoint is disabled at its first 410: a second update may be dead-lettered without a request.)
         await LocalHubFixture.EventuallyAsync(() => Task.FromResult(receiver.Received.Count(r => r.Path == "/ok") >= 2 && receiver.Received.Any(r => r.Path == "/gone") ? "all" : null), what: "the webhooks");
 
-        // Digests: what the metric counts is what the answers say (partners of the other tests here may have theirs already).
-        await RegisterDigestPartnerAsync("otel-digest-metrics", Organisation);
-        var month = DateTimeOffset.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        // Digests: what the metric counts is what the runs' progress says (partners of the other tests here may have theirs
+        // already). The month's update was stored before the counting began (see above); sent once, then skipped.
         var digests = new Dictionary<string, long> { ["sent"] = 0, ["skipped"] = 0, ["failed"] = 0 };
         for (var i = 0; i < 2; i++)
         {
             using var send = await hub.Client.SendAsync(hub.Admin(HttpMethod.Post, $"/api/v1/admin/digests/{month}/send"));
-            var answer = await send.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.True(send.IsSuccessStatusCode, answer.ToString());
+            var run = (await send.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run").GetString();
+            Assert.Equal(HttpStatusCode.Accepted, send.StatusCode);
+            var progress = await LocalHubFixture.EventuallyAsync(async () =>
+            {
+                using var read = await hub.Client.SendAsync(hub.Admin(HttpMethod.Get, $"/api/v1/admin/digests/{month}"));
+                var view = await read.Content.ReadFromJsonAsync<JsonElement>();
+                return view.GetProperty("run").GetString() == run && view.GetProperty("state").GetString() == "done" ? (JsonElement?)view : null;
+            }, what: $"the digest run {i + 1} of {month} done");
             foreach (var outcome in digests.Keys)
             {
-                digests[outcome] += answer.GetProperty(outcome).GetInt64();
+                digests[outcome] += progress!.Value.GetProperty(outcome).GetInt64();
             }
         }
 
@@ -317,8 +331,15 @@ public sealed class TelemetryTests(TelemetryHubFixture hub, ITestOutputHelper ou
         return response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.GetProperty("id").GetString() : null;
     }
 
-    private static string Update(string externalId, string participant, string? title = null, string summary = "Kommunstyrelsen beslutade.") =>
-        JsonSerializer.Serialize(new { externalId, collaboration = "otel-samverkan-" + participant, kind = "decision", title = title ?? "Uppdatering " + externalId, summary, participants = new[] { participant }, occurredAt = "2026-03-19T09:00:00+01:00" });
+    private static string Update(string externalId, string participant, string? title = null, string summary = "Kommunstyrelsen beslutade.", string occurredAt = "2026-03-19T09:00:00+01:00") =>
+        JsonSerializer.Serialize(new { externalId, collaboration = "otel-samverkan-" + participant, kind = "decision", title = title ?? "Uppdatering " + externalId, summary, participants = new[] { participant }, occurredAt });
+
+    /// <summary>The last month that has ended in Stockholm (a month that has not is a 409 to send).</summary>
+    private static string LastEndedMonth()
+    {
+        var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm"));
+        return new DateTime(now.Year, now.Month, 1).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The spans of one trace, once each named span has ended (a span is exported when it ends).</summary>
     private async Task<IReadOnlyList<Activity>> SpansOfAsync(ActivityTraceId trace, string[] names) =>
