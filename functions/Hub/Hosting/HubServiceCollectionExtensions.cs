@@ -6,6 +6,7 @@ using Mellanrum.Hub.Ingest;
 using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Partners;
+using Mellanrum.Hub.Register;
 using Mellanrum.Hub.Sources;
 using Mellanrum.Hub.Updates;
 using Microsoft.Extensions.Configuration;
@@ -37,6 +38,7 @@ public static class HubServiceCollectionExtensions
         services.AddDigest(configuration);
         services.AddSingleton<IDigestSource, TableDigestSource>();
         services.AddSingleton<IDigestLedger, TableDigestLedger>();
+        services.AddRegister();
         return services;
     }
 }
