@@ -8,12 +8,15 @@ public static class Navigation
 {
     public static readonly IReadOnlyList<NavigationItem> Main =
     [
+        new("samverkan", "/samverkan", new("Samverkan", "Collaborations")),
+        new("samverkanskartan", "/samverkanskartan", new("Samverkanskartan", "Collaboration map")),
         new("api", "/api/v1/openapi", new("API", "API")),
     ];
 
     public static readonly IReadOnlyList<NavigationItem> Footer =
     [
         new("tillganglighet", "/tillganglighet", new("Tillgänglighetsredogörelse", "Accessibility statement")),
+        new("oppna-data", "/api/v1/dcat", new("Öppna data (DCAT-AP-SE)", "Open data (DCAT-AP-SE)")),
         new("api", "/api/v1/openapi", new("API-beskrivning (OpenAPI)", "API description (OpenAPI)")),
     ];
 }

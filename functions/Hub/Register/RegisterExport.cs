@@ -37,6 +37,9 @@ public static class RegisterExport
 {
     public const string Title = "Samverkansregistret";
 
+    /// <summary>The CSV's media type (RFC 4180); the answer adds <c>charset=utf-8</c>.</summary>
+    public const string CsvMediaType = "text/csv";
+
     public const string Description = "Samverkan mellan Sveriges kommuner: vem som samverkar med vem och om vad, som medlemmarna själva rapporterat till Mellanrum.";
 
     /// <summary>The licence of the data: CC0 1.0, as DIGG recommends for open data.</summary>
