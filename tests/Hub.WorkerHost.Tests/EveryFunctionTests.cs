@@ -140,6 +140,17 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         var (styles, _) = await HttpAsync("GetAsset", HttpMethod.Get, "/assets/hub.css");
         Assert.Equal(HttpStatusCode.OK, styles);
 
+        // Anyone reads the public register: its pages, its open data and their catalogue description.
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetRegisterPage", HttpMethod.Get, "/samverkan")).Status);
+        var (register, registerJson) = await HttpAsync("GetRegister", HttpMethod.Get, "/api/v1/register");
+        Assert.Equal(HttpStatusCode.OK, register);
+        var registered = registerJson.GetProperty("items")[0];
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetCollaborationPage", HttpMethod.Get, "/samverkan/" + registered.GetProperty("id").GetString())).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOrganisationPage", HttpMethod.Get, "/organisationer/" + registered.GetProperty("owner").GetString())).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetMapPage", HttpMethod.Get, "/samverkanskartan")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetDcat", HttpMethod.Get, "/api/v1/dcat")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetAsset", HttpMethod.Get, "/assets/cytoscape.min.js")).Status);
+
         var (audited, audit) = await HttpAsync("ListAudit", HttpMethod.Get, "/api/v1/admin/audit?limit=100", Admin);
         Assert.Equal(HttpStatusCode.OK, audited);
         Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "source.key.revoked" && e.GetProperty("target").GetString() == "tour-source");

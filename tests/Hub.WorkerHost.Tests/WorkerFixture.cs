@@ -104,6 +104,8 @@ public sealed class WorkerFixture : IAsyncLifetime
             ["Hub:AdminKey"] = AdminKey,
             ["Hub:Ingest:RatePerSecond"] = "0",
             ["Hub:Smtp:OutboxPath"] = _outbox,
+            // Both hosts write the same links (digests, the register's open data), not each where it listens.
+            ["Hub:PublicBaseUrl"] = "https://mellanrum.example.se",
         };
         Settings = settings;
 

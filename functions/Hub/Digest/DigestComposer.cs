@@ -153,7 +153,7 @@ public sealed class DigestComposer(OrganisationRegistry registry)
         var news = new List<DigestNewsItem>();
         foreach (var candidate in index.News.Value)
         {
-            if (own.Contains(candidate.CollaborationId))
+            if (own.Contains(candidate.CollaborationId) || IsHidden(index, candidate.CollaborationId))
             {
                 continue;
             }
@@ -194,7 +194,7 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             var alike = index.Alike.GetOrAdd(id, key => index.Likeness.FindLike(key, LikenessDepth));
             foreach (var likeness in alike)
             {
-                if (own.Contains(likeness.DocumentId) || shown.Contains(likeness.DocumentId))
+                if (own.Contains(likeness.DocumentId) || shown.Contains(likeness.DocumentId) || IsHidden(index, likeness.DocumentId))
                 {
                     continue;
                 }
@@ -220,6 +220,10 @@ public sealed class DigestComposer(OrganisationRegistry registry)
                 l.Score))
             .ToList();
     }
+
+    /// <summary>A collaboration its owner marked <c>"public": false</c>: only its members' own sections show it.</summary>
+    private static bool IsHidden(DigestMonthIndex index, string collaboration) =>
+        index.Collaborations.GetValueOrDefault(collaboration) is { Public: false };
 
     private static string[] CountiesOf(OrganisationRegistry registry, IEnumerable<string> participants) =>
         participants.Select(registry.CountyOf).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
