@@ -509,7 +509,7 @@ public static class ApiOperations
             [],
             [],
             null,
-            [new(200, new("The catalogue, as JSON-LD.", "Katalogen, som JSON-LD."), [new ApiContent(DcatCatalogue.MediaType, null, _ => new JsonObject { ["type"] = "object", ["required"] = new JsonArray("@context", "@graph") }, null)], [])]),
+            [new(200, new("The catalogue, as JSON-LD.", "Katalogen, som JSON-LD."), [new ApiContent(DcatCatalogue.MediaType, null, _ => new JsonObject { ["type"] = "object", ["required"] = new JsonArray("@context", "@graph") }, DcatCatalogue.Sample("https://mellanrum.example.se"))], [])]),
         new(
             nameof(MetaFunctions.GetApiInfo),
             "meta",

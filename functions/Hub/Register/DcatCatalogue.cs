@@ -17,6 +17,9 @@ public static class DcatCatalogue
 
     private const string EuVocabularies = "http://publications.europa.eu/resource/authority/";
 
+    /// <summary>The catalogue of an empty register at <paramref name="baseUrl"/>, with the default options (the API description's example).</summary>
+    public static JsonObject Sample(string baseUrl) => Build(new RegisterSnapshot([], 0, DateTimeOffset.MinValue), baseUrl, new RegisterOptions());
+
     public static JsonObject Build(RegisterSnapshot snapshot, string baseUrl, RegisterOptions options)
     {
         var catalogue = $"{baseUrl}/api/v1/dcat";
