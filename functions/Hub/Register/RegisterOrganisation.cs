@@ -22,21 +22,18 @@ public sealed class RegisterDirectory(OrganisationRegistry registry)
 {
     public OrganisationRegistry Registry => registry;
 
-    /// <summary>A municipality by its kommunkod, any other organisation by its organisationsnummer (its id; no name is known for it).</summary>
+    /// <summary>A municipality by its kommunkod (with its organisationsnummer), any other organisation by its organisationsnummer (its id; no name is known for it).</summary>
     public RegisterOrganisation Of(string organisation)
     {
         if (registry.FindMunicipality(organisation) is { } municipality)
         {
-            return new RegisterOrganisation(municipality.Code, municipality.Name, municipality.CountyCode, registry.FindCounty(municipality.CountyCode)?.Name, NumberOf(organisation));
+            return new RegisterOrganisation(municipality.Code, municipality.Name, municipality.CountyCode, registry.FindCounty(municipality.CountyCode)?.Name, municipality.Organisationsnummer);
         }
 
         return new RegisterOrganisation(organisation, organisation, null, null, NumberOf(organisation));
     }
 
-    /// <summary>
-    /// The organisationsnummer of an organisation: an organisation identified by one is its own. A municipality's comes
-    /// from the registry once it carries them (the organisationsnummer column for municipalities); until then none.
-    /// </summary>
+    /// <summary>The organisationsnummer of an organisation identified by one (a municipality's comes from the registry).</summary>
     private static string? NumberOf(string organisation) =>
         Organisationsnummer.TryParse(organisation, out var canonical) && canonical == organisation ? canonical : null;
 }
