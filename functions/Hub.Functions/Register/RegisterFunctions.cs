@@ -168,6 +168,9 @@ public sealed class RegisterFunctions(PublicRegister register, IOptions<HubOptio
 
     private static string PathOf(HttpRequest request) => request.Path.Value + request.QueryString.Value;
 
-    private static PageResult NotFound(HttpRequest request, Text message) =>
-        PageResult.Of<NotFoundPage>(new { Language = PageLanguage.Of(request), Path = PathOf(request), Message = message }, StatusCodes.Status404NotFound);
+    /// <summary>404: a page saying so to a browser (it asks for text/html), problem details to anything else.</summary>
+    private static IResult NotFound(HttpRequest request, Text message) =>
+        request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase))
+            ? PageResult.Of<NotFoundPage>(new { Language = PageLanguage.Of(request), Path = PathOf(request), Message = message }, StatusCodes.Status404NotFound)
+            : HubResults.Problem(Problem.NotFound(message.En));
 }

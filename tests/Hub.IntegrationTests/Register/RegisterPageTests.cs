@@ -50,7 +50,9 @@ public sealed class RegisterPageTests(RegisterHubFixture hub, Browser browser, I
 
         await Expect(page.Locator("h1")).ToBeVisibleAsync();
         var violations = await Browser.SeriousViolationsAsync(page);
-        output.WriteLine($"{path} {width} px: {await Browser.AxeSummaryAsync(page)}");
+        var summary = $"{path} {width} px: {violations.Count} serious or critical (WCAG 2.1 A/AA); all rules: {await Browser.AxeSummaryAsync(page)}";
+        output.WriteLine(summary);
+        await File.AppendAllTextAsync(Path.Combine(TestOutput.Folder("screenshots"), "register-axe.txt"), summary + Environment.NewLine);
         await Browser.ScreenshotAsync(page, $"register-{name}-{width}", fullPage: !map);
         Assert.Empty(violations);
         Assert.True(await Browser.ScrollWidthAsync(page) <= width, "The page scrolls sideways.");
@@ -161,7 +163,7 @@ public sealed class RegisterPageTests(RegisterHubFixture hub, Browser browser, I
         var at = await page.EvaluateAsync<double[]>(
             "() => { const cy = window.samverkanskartan; const n = cy.$id('o-0180'); cy.zoom({ level: 2, renderedPosition: n.renderedPosition() }); cy.center(n); const p = n.renderedPosition(); const r = document.getElementById('kartan').getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }");
         await page.Mouse.ClickAsync((float)at[0], (float)at[1]);
-        await page.WaitForURLAsync("**/organisationer/0180");
+        await page.WaitForURLAsync("**/organisationer/0180", new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.Locator("h1")).ToHaveTextAsync("Stockholm");
     }
 
@@ -189,7 +191,8 @@ public sealed class RegisterPageTests(RegisterHubFixture hub, Browser browser, I
         output.WriteLine($"{nodes} nodes in Uppsala län's map, each one arrow key from the next");
 
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => url.Contains("/organisationer/03", StringComparison.Ordinal));
+        // The first node is an organisation (they come before the collaborations): Enter opens its page.
+        await page.WaitForURLAsync(url => url.Contains("/organisationer/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.Locator("h2#deltar")).ToBeVisibleAsync();
     }
 
@@ -270,9 +273,12 @@ public sealed class RegisterPageTests(RegisterHubFixture hub, Browser browser, I
             }
         }
 
-        using var own = await hub.Client.GetAsync("/samverkan/" + hidden);
-        Assert.Equal(HttpStatusCode.NotFound, own.StatusCode);
-        Assert.Equal("text/html", own.Content.Headers.ContentType?.MediaType);
+        var own = await page.GotoAsync("/samverkan/" + hidden);
+        Assert.Equal(404, own!.Status);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Hittades inte");
+        using var asked = await hub.Client.GetAsync("/samverkan/" + hidden);
+        Assert.Equal(HttpStatusCode.NotFound, asked.StatusCode);
+        Assert.Equal("application/problem+json", asked.Content.Headers.ContentType?.MediaType);
         using var api = await hub.Client.GetAsync("/api/v1/collaborations/" + hidden);
         Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
 
