@@ -11,6 +11,7 @@ public static class Navigation
         new("samverkan", "/samverkan", new("Samverkan", "Collaborations")),
         new("samverkanskartan", "/samverkanskartan", new("Samverkanskartan", "Collaboration map")),
         new("api", "/api/v1/openapi", new("API", "API")),
+        new("portal", "/portal", new("Mottagarsidan", "Partner page")),
     ];
 
     public static readonly IReadOnlyList<NavigationItem> Footer =

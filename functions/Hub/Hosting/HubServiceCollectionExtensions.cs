@@ -6,6 +6,7 @@ using Mellanrum.Hub.Ingest;
 using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Partners;
+using Mellanrum.Hub.Portal;
 using Mellanrum.Hub.Register;
 using Mellanrum.Hub.Sources;
 using Mellanrum.Hub.Updates;
@@ -36,6 +37,7 @@ public static class HubServiceCollectionExtensions
         services.AddIngest();
         services.AddDelivery(configuration);
         services.AddDigest(configuration);
+        services.AddPortal();
         services.AddSingleton<IDigestSource, TableDigestSource>();
         services.AddSingleton<IDigestLedger, TableDigestLedger>();
         services.AddRegister();
