@@ -87,7 +87,7 @@ public sealed class RegisterFunctions(PublicRegister register, IOptions<HubOptio
         return await register.OrganisationAsync(organisation, cancellationToken) switch
         {
             OrganisationLookup.Found found => PageResult.Of<OrganisationPage>(new { Language = language, Path = PathOf(request), View = found.View }),
-            OrganisationLookup.Elsewhere elsewhere => Results.Redirect(language.Link("/organisationer/" + Uri.EscapeDataString(elsewhere.Organisation)), permanent: true, preserveMethod: true),
+            OrganisationLookup.Elsewhere elsewhere => TraceResponse.Around(Results.Redirect(language.Link("/organisationer/" + Uri.EscapeDataString(elsewhere.Organisation)), permanent: true, preserveMethod: true)),
             _ => NotFound(request, new("Ingen kommun eller organisation i registret har den kommunkoden eller det organisationsnumret.", "No municipality or organisation in the register has that kommunkod or organisationsnummer.")),
         };
     }
@@ -141,7 +141,7 @@ public sealed class RegisterFunctions(PublicRegister register, IOptions<HubOptio
         }
 
         request.HttpContext.Response.Headers.ContentDisposition = "inline; filename=\"samverkansregistret.csv\"";
-        return Results.Text(RegisterExport.Csv(snapshot, BaseUrl), RegisterExport.CsvMediaType, Encoding.UTF8);
+        return HubResults.Text(RegisterExport.Csv(snapshot, BaseUrl), RegisterExport.CsvMediaType, Encoding.UTF8);
     }
 
     /// <summary><c>GET /api/v1/dcat</c>: the register's DCAT-AP-SE catalogue description (JSON-LD), for dataportal.se to harvest.</summary>
@@ -152,7 +152,7 @@ public sealed class RegisterFunctions(PublicRegister register, IOptions<HubOptio
     {
         var snapshot = await register.SnapshotAsync(cancellationToken);
         OpenData(request);
-        return Results.Text(DcatCatalogue.Build(snapshot, BaseUrl, register.Options).ToJsonString(HubJson.Options), DcatCatalogue.MediaType, Encoding.UTF8);
+        return HubResults.Text(DcatCatalogue.Build(snapshot, BaseUrl, register.Options).ToJsonString(HubJson.Options), DcatCatalogue.MediaType, Encoding.UTF8);
     }
 
     /// <summary>Open data may be read from any origin, and kept a minute.</summary>

@@ -161,7 +161,7 @@ public sealed class RegisterPageTests(RegisterHubFixture hub, Browser browser, I
         Assert.True(int.Parse(nodes!, CultureInfo.InvariantCulture) >= 290 + RegisterHubFixture.Seeded);
 
         var at = await page.EvaluateAsync<double[]>(
-            "() => { const cy = window.samverkanskartan; const n = cy.$id('o-0180'); cy.zoom({ level: 2, renderedPosition: n.renderedPosition() }); cy.center(n); const p = n.renderedPosition(); const r = document.getElementById('kartan').getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }");
+            "async () => { const cy = window.samverkanskartan; const n = cy.$id('o-0180'); cy.zoom({ level: 2, renderedPosition: n.renderedPosition() }); cy.center(n); await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))); const p = n.renderedPosition(); const r = document.getElementById('kartan').getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }");
         await page.Mouse.ClickAsync((float)at[0], (float)at[1]);
         await page.WaitForURLAsync("**/organisationer/0180", new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.Locator("h1")).ToHaveTextAsync("Stockholm");
