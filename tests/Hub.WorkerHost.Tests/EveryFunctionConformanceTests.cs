@@ -138,6 +138,32 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             await HttpAsync(pair, "RemoveCollaborationMember", HttpMethod.Delete, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}/members/0127", Admin),
         ["GetAsset"] = pair => HttpAsync(pair, "GetAsset", HttpMethod.Get, "/assets/hub.css"),
         ["GetAccessibilityStatement"] = pair => HttpAsync(pair, "GetAccessibilityStatement", HttpMethod.Get, "/tillganglighet?lang=en"),
+        ["GetRegisterPage"] = async pair =>
+        {
+            await pair.ScenarioAsync();
+            return await HttpAsync(pair, "GetRegisterPage", HttpMethod.Get, "/samverkan?area=digitalisering&lang=en");
+        },
+        ["GetCollaborationPage"] = async pair => await HttpAsync(pair, "GetCollaborationPage", HttpMethod.Get, $"/samverkan/{(await pair.ScenarioAsync()).Collaboration}"),
+        ["GetOrganisationPage"] = async pair =>
+        {
+            await pair.ScenarioAsync();
+            return await HttpAsync(pair, "GetOrganisationPage", HttpMethod.Get, "/organisationer/0136");
+        },
+        ["GetMapPage"] = async pair =>
+        {
+            await pair.ScenarioAsync();
+            return await HttpAsync(pair, "GetMapPage", HttpMethod.Get, "/samverkanskartan");
+        },
+        ["GetRegister"] = async pair =>
+        {
+            await pair.ScenarioAsync();
+            return await HttpAsync(pair, "GetRegister", HttpMethod.Get, "/api/v1/register?format=csv");
+        },
+        ["GetDcat"] = async pair =>
+        {
+            await pair.ScenarioAsync();
+            return await HttpAsync(pair, "GetDcat", HttpMethod.Get, "/api/v1/dcat");
+        },
         ["CreatePortalLink"] = async pair =>
             await HttpAsync(pair, "CreatePortalLink", HttpMethod.Post, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/portal-links", Admin, null, "id", "url", "expiresAt"),
         ["RevokePortalLink"] = async pair =>

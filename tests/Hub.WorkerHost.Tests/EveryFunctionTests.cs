@@ -161,6 +161,16 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         var (styles, _) = await HttpAsync("GetAsset", HttpMethod.Get, "/assets/hub.css");
         Assert.Equal(HttpStatusCode.OK, styles);
 
+        // Anyone reads the public register: its pages, its open data and their catalogue description.
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetRegisterPage", HttpMethod.Get, "/samverkan")).Status);
+        var (register, registerJson) = await HttpAsync("GetRegister", HttpMethod.Get, "/api/v1/register");
+        Assert.Equal(HttpStatusCode.OK, register);
+        var registered = registerJson.GetProperty("items")[0];
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetCollaborationPage", HttpMethod.Get, "/samverkan/" + registered.GetProperty("id").GetString())).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOrganisationPage", HttpMethod.Get, "/organisationer/" + registered.GetProperty("owner").GetString())).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetMapPage", HttpMethod.Get, "/samverkanskartan")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetDcat", HttpMethod.Get, "/api/v1/dcat")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetAsset", HttpMethod.Get, "/assets/cytoscape.min.js")).Status);
         // The operator issues the partner a sign-in link to its partner page; its page opens, its button is a form; a
         // second link is revoked. Without a session the partner page asks for a sign-in; a form that is not one is refused.
         var (linked, link) = await HttpAsync("CreatePortalLink", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/portal-links", Admin);

@@ -105,6 +105,8 @@ public sealed class WorkerFixture : IAsyncLifetime
             ["Hub:Ingest:RatePerSecond"] = "0",
             ["Hub:Smtp:OutboxPath"] = _outbox,
             ["Hub:Digest:CutoffGrace"] = "00:00:00",
+            // Both hosts write the same links (digests, the register's open data), not each where it listens.
+            ["Hub:PublicBaseUrl"] = "https://mellanrum.example.se",
         };
         Settings = settings;
 

@@ -20,6 +20,9 @@ public static class HubResults
 
     public static IResult Status(int status) => TraceResponse.Around(Results.StatusCode(status));
 
+    /// <summary>A 308 (permanent, the method kept) to <paramref name="location"/>.</summary>
+    public static IResult PermanentRedirect(string location) => TraceResponse.Around(Results.Redirect(location, permanent: true, preserveMethod: true));
+
     public static IResult Accepted(string location, object value) => new AcceptedWithBody(location, value);
 
     public static IResult Problem(Problem problem) => new ProblemResult(problem);

@@ -65,6 +65,7 @@ public static class ApiDescription
         ("sources", new("A source's rejections: for its own key.", "Ett källsystems avvisningar: för dess egen nyckel.")),
         ("administration", new("The operator registers sources and partners and looks after deliveries: admin key.", "Operatören registrerar källsystem och mottagare och sköter leveranser: administratörsnyckeln.")),
         ("digest", new("The monthly digest.", "Månadssammanställningen.")),
+        ("open-data", new("The public register of collaborations as open data, and its DCAT-AP-SE description; open to anyone.", "Det publika registret över samverkan som öppna data, och dess DCAT-AP-SE-beskrivning; öppet för alla.")),
         ("meta", new("What the API is, whether it is healthy, and this document.", "Vad API:et är, om det mår bra, och detta dokument.")),
     ];
 

@@ -10,8 +10,10 @@ using Mellanrum.Hub.Functions.Meta;
 using Mellanrum.Hub.Functions.Partners;
 using Mellanrum.Hub.Functions.Portal;
 using Mellanrum.Hub.Functions.Read;
+using Mellanrum.Hub.Functions.Register;
 using Mellanrum.Hub.Functions.Sources;
 using Mellanrum.Hub.Ingest;
+using Mellanrum.Hub.Register;
 using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Functions.OpenApi;
@@ -530,6 +532,33 @@ public static class ApiOperations
                 Refusal(Problem.BadRequest("Invalid audit query.", [new InvalidParameter("to", "Must be after 'from'.")]), "from, to, limit or cursor is not valid.", "from, to, limit eller cursor är ogiltig."),
                 Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
             ]),
+        new(
+            nameof(RegisterFunctions.GetRegister),
+            "open-data",
+            new("The register as open data", "Registret som öppna data"),
+            new(
+                "Every public collaboration (none marked \"public\": false), most recently active first, with its members by name, county, organisationsnummer and dataportal.se URI where known, and the address of its page. JSON by default or with format=json; CSV (RFC 4180, UTF-8, one row per collaboration, members joined by ;) with format=csv or Accept: text/csv. Licence CC0 1.0. Open to anyone, from any origin.",
+                "Varje publik samverkan (ingen markerad \"public\": false), senast aktiv först, med medlemmar med namn, län, organisationsnummer och dataportal.se-URI där de är kända, och adressen till dess sida. JSON som standard eller med format=json; CSV (RFC 4180, UTF-8, en rad per samverkan, medlemmar åtskilda med ;) med format=csv eller Accept: text/csv. Licens CC0 1.0. Öppen för alla, från alla ursprung."),
+            [],
+            [
+                new("format", ParameterLocation.Query, new("json (the default) or csv.", "json (standard) eller csv."), () => new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("json", "csv"), ["default"] = "json" }, "csv"),
+            ],
+            null,
+            [
+                new(200, new("The register.", "Registret."), [new ApiContent(Json, typeof(RegisterDocument), null, ApiSamples.Register), Text(RegisterExport.CsvMediaType)], []),
+                Refusal(Problem.BadRequest("Invalid query parameters.", [new InvalidParameter("format", "Either json (the default) or csv.", "xml")]), "format is neither json nor csv.", "format är varken json eller csv."),
+            ]),
+        new(
+            nameof(RegisterFunctions.GetDcat),
+            "open-data",
+            new("The register's catalogue description (DCAT-AP-SE)", "Registrets katalogbeskrivning (DCAT-AP-SE)"),
+            new(
+                "A DCAT-AP-SE catalogue as JSON-LD, for dataportal.se to harvest: the catalogue, the dataset (the register) and its two distributions, the CSV and the JSON of /api/v1/register, under CC0 1.0. The organisations whose reports make up the data are the dataset's creators, named by their dataportal.se URI (http://dataportal.se/organisation/SE<organisationsnummer>) where the organisationsnummer is known. Open to anyone, from any origin.",
+                "En DCAT-AP-SE-katalog som JSON-LD, för dataportal.se att skörda: katalogen, datamängden (registret) och dess två distributioner, CSV och JSON från /api/v1/register, under CC0 1.0. Organisationerna vars rapporter utgör datan är datamängdens skapare, namngivna med sin dataportal.se-URI (http://dataportal.se/organisation/SE<organisationsnummer>) där organisationsnumret är känt. Öppen för alla, från alla ursprung."),
+            [],
+            [],
+            null,
+            [new(200, new("The catalogue, as JSON-LD.", "Katalogen, som JSON-LD."), [new ApiContent(DcatCatalogue.MediaType, null, _ => new JsonObject { ["type"] = "object", ["required"] = new JsonArray("@context", "@graph") }, DcatCatalogue.Sample("https://mellanrum.example.se"))], [])]),
         new(
             nameof(MetaFunctions.GetApiInfo),
             "meta",

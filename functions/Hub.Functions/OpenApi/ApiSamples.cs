@@ -1,3 +1,4 @@
+using Mellanrum.Hub.Register;
 using System.Security.Cryptography;
 using System.Text;
 using CloudNative.CloudEvents;
@@ -197,8 +198,29 @@ public static class ApiSamples
 
     public static readonly HealthAnswer Healthy = new("healthy", "reachable");
 
+    public static readonly RegisterMember RegisterMember = new("0182", "Nacka", "01", null, null);
+
+    public static readonly RegisterItem RegisterItem = new(
+        Collaboration.Id,
+        Collaboration.Name,
+        Collaboration.Description,
+        Collaboration.Form,
+        Collaboration.Area,
+        Collaboration.Status,
+        Collaboration.Owner,
+        [new("0127", "Botkyrka", "01", null, null), new("0136", "Haninge", "01", null, null), new("0138", "Tyresö", "01", null, null), RegisterMember],
+        ["01"],
+        ["e-arkiv", "upphandling"],
+        Collaboration.FirstActivity,
+        Collaboration.LastActivity,
+        Collaboration.UpdateCount,
+        "https://mellanrum.example.se/samverkan/" + Collaboration.Id);
+
+    public static readonly RegisterDocument Register = new(RegisterExport.Title, RegisterExport.Description, "Mellanrum", RegisterExport.License, Collaboration.LastActivity, 1, [RegisterItem]);
+
     private static readonly Dictionary<Type, object> ByType = new object[]
     {
+        Register, RegisterItem, RegisterMember,
         Posted, Update, Collaboration, CollaborationSummary, CollaborationChange, Accepted, Collaborations, Timeline, Rejection, Rejections, SourceRegistration, SourceRegistered,
         SecretRotation, AuditEntry, Audit, Collaboration.Members[0], RotatedOut, PartnerRegistration, PartnerRegistered, Delivered, DeadLetter, Deliveries, Replay, DigestRun, ApiInfo.Current, Healthy, Link, PortalLink,
     }.ToDictionary(o => o.GetType());

@@ -214,6 +214,10 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             .ToList();
     }
 
+    /// <summary>A collaboration its owner marked <c>"public": false</c>: only its members' own sections show it.</summary>
+    private static bool IsHidden(DigestMonthIndex index, string collaboration) =>
+        index.Collaborations.GetValueOrDefault(collaboration) is { Public: false };
+
     private static string[] CountiesOf(OrganisationRegistry registry, IEnumerable<string> participants) =>
         participants.Select(registry.CountyOf).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
 

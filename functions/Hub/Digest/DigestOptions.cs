@@ -7,7 +7,7 @@ public sealed class DigestOptions
 {
     public const string Section = "Hub:Digest";
 
-    /// <summary>The hub's public address; links in the digest point to <c>{BaseUrl}/api/v1/collaborations/{id}</c>.</summary>
+    /// <summary>The hub's public address; links in the digest point to <c>{BaseUrl}/samverkan/{id}</c>.</summary>
     [Required]
     [Url]
     public string BaseUrl { get; set; } = "http://127.0.0.1:7071";

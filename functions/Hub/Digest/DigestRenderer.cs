@@ -33,8 +33,8 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
         return new RenderedDigest(subject, Html(digest, words, subject), Text(digest, words));
     }
 
-    /// <summary>The address of a collaboration in the hub's API.</summary>
-    public string CollaborationUrl(string collaborationId) => $"{_baseUrl}/api/v1/collaborations/{Uri.EscapeDataString(collaborationId)}";
+    /// <summary>The address of a collaboration's page in the public register (<c>/samverkan/{id}</c>).</summary>
+    public string CollaborationUrl(string collaborationId) => $"{_baseUrl}/samverkan/{Uri.EscapeDataString(collaborationId)}";
 
     private string Html(PartnerDigest digest, Words words, string subject)
     {

@@ -144,7 +144,7 @@ public sealed class DigestHubTests(DigestHubFixture hub) : IClassFixture<DigestH
         Assert.Contains("lang=\"sv\"", html);
         Assert.Contains(hub.Month.SwedishName, html);
         Assert.Contains("Beslut om gemensam upphandling av e-arkiv", html);
-        Assert.Contains($"{DigestHubFixture.PublicBaseUrl}/api/v1/collaborations/{DigestHubFixture.Collaboration}", html);
+        Assert.Contains($"{DigestHubFixture.PublicBaseUrl}/samverkan/{DigestHubFixture.Collaboration}", html);
     }
 
     [Fact]
