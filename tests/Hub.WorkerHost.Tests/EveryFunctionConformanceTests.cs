@@ -137,7 +137,7 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
         ["GetAccessibilityStatement"] = pair => HttpAsync(pair, "GetAccessibilityStatement", HttpMethod.Get, "/tillganglighet?lang=en"),
         ["MaintainCollaborationIndex"] = pair => TimerAsync(pair, "MaintainCollaborationIndex"),
         ["SweepFanout"] = pair => TimerAsync(pair, "SweepFanout"),
-        ["SweepRejections"] = pair => TimerAsync(pair, "SweepRejections"),
+        ["SweepRetention"] = pair => TimerAsync(pair, "SweepRetention"),
         ["SendMonthlyDigest"] = pair => TimerAsync(pair, "SendMonthlyDigest"),
     };
 

@@ -37,6 +37,8 @@ public static class HubServiceCollectionExtensions
         services.AddDigest(configuration);
         services.AddSingleton<IDigestSource, TableDigestSource>();
         services.AddSingleton<IDigestLedger, TableDigestLedger>();
+        services.AddValidatedOptions<RetentionOptions>(RetentionOptions.Section);
+        services.AddSingleton<RetentionSweep>();
         return services;
     }
 }
