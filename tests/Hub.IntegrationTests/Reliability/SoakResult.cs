@@ -23,9 +23,9 @@ internal sealed record SoakOptions
     /// <summary>How long, after the last post, every partner may take to hold every update and the hub to go quiet.</summary>
     public TimeSpan Patience { get; init; } = TimeSpan.FromMinutes(10);
 
-    public static SoakOptions Parse(string[] args)
+    public static SoakOptions Parse(string[] args, SoakOptions? defaults = null)
     {
-        var options = new SoakOptions();
+        var options = defaults ?? new SoakOptions();
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
@@ -78,8 +78,21 @@ internal sealed record InboxFigures(string PartnerId, string Channel, int Expect
         })];
 }
 
-/// <summary>Everything a soak measured.</summary>
-internal sealed record SoakResult(SoakOptions Options, IReadOnlyList<PostOutcome> Posts, StoredFigures Stored, IReadOnlyList<InboxFigures> Inboxes, TimeSpan Posted, TimeSpan Delivered, TimeSpan Quiet, LogCounter Logs)
+/// <summary>What the hub logged, counted: warnings, errors and the first few errors.</summary>
+internal interface IHubLogFigures
+{
+    int Warnings { get; }
+
+    int Errors { get; }
+
+    IReadOnlyList<string> FirstErrors { get; }
+}
+
+/// <summary>What the chaos strategies injected (null when the hub ran in its own process and could not tell).</summary>
+internal sealed record ChaosFigures(long Faults, long Latencies, long Outcomes);
+
+/// <summary>Everything a soak (or a kill drill) measured; <paramref name="Events"/> are the drill's kills and restarts.</summary>
+internal sealed record SoakResult(SoakOptions Options, IReadOnlyList<PostOutcome> Posts, StoredFigures Stored, IReadOnlyList<InboxFigures> Inboxes, TimeSpan Posted, TimeSpan Delivered, TimeSpan Quiet, IHubLogFigures Logs, ChaosFigures? Chaos, IReadOnlyList<string> Events)
 {
     public int Accepted => Posts.Count(p => p.Accepted);
 
@@ -89,6 +102,16 @@ internal sealed record SoakResult(SoakOptions Options, IReadOnlyList<PostOutcome
         var text = new StringBuilder();
         var o = Options;
         text.AppendLine(CultureInfo.InvariantCulture, $"Soak: {o.Updates:N0} updates, {o.Concurrency} in flight, {o.Collaborations} collaborations, {SoakWorld.Partners.Count} partners ({Inboxes.Count} channels); chaos in every client of the hub: {o.FaultRate:P0} faults, {o.LatencyRate:P0} latency of {o.Latency.TotalSeconds:0.#} s.");
+        if (Chaos is { } chaos)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- Injected: {chaos.Faults:N0} faults and {chaos.Latencies:N0} latencies of {o.Latency.TotalSeconds:0.#} s (counted by the chaos strategies, in storage, Service Bus and webhook calls, the Azure SDK's own retries included).");
+        }
+
+        foreach (var line in Events)
+        {
+            text.AppendLine("- " + line);
+        }
+
         var created = Posts.Count(p => p.Status == 202);
         text.AppendLine(CultureInfo.InvariantCulture, $"- Answered: {Accepted:N0} of {Posts.Count:N0} with a 2xx ({created:N0} `202`, {Accepted - created:N0} `200` duplicate, that is a retry of a post already stored) after {Posts.Sum(p => p.Attempts):N0} posts; {Posts.Sum(p => p.ServerErrors):N0} answered 5xx and {Posts.Sum(p => p.TransportErrors):N0} failed in transport, each tried again by the source; {Posts.Count(p => !p.Accepted):N0} never answered 2xx.");
         var s = Stored;
@@ -130,7 +153,7 @@ internal sealed record SoakResult(SoakOptions Options, IReadOnlyList<PostOutcome
 }
 
 /// <summary>Counts the hub's warnings and errors (and keeps the first few errors) instead of printing thousands of lines under chaos.</summary>
-internal sealed class LogCounter : ILoggerProvider
+internal sealed class LogCounter : ILoggerProvider, IHubLogFigures
 {
     private readonly ConcurrentQueue<string> _errors = new();
     private int _warnings;
