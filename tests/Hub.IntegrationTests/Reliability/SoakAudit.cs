@@ -22,9 +22,12 @@ internal sealed record StoredFigures(
     int OutboxLeft,
     int DeadLetters)
 {
-    /// <summary>Every accepted update stored, once, with one timeline and one day row, a sequence number of its own, and the collaboration's count in step.</summary>
-    public bool ExactlyOnce => NotStored.Count == 0 && Unexpected == 0 && TimelineMissing == 0 && TimelineExtra == 0 && ByDayMissing == 0 && ByDayExtra == 0
-        && WithoutSequence == 0 && SequenceRepeats == 0 && CountMismatches == 0;
+    /// <summary>Every accepted update stored, once, with one timeline and one day row and a sequence number of its own.</summary>
+    public bool StoredOnce => NotStored.Count == 0 && Unexpected == 0 && TimelineMissing == 0 && TimelineExtra == 0 && ByDayMissing == 0 && ByDayExtra == 0
+        && WithoutSequence == 0 && SequenceRepeats == 0;
+
+    /// <summary><see cref="StoredOnce"/>, and each collaboration's <c>updateCount</c> in step with what it holds.</summary>
+    public bool ExactlyOnce => StoredOnce && CountMismatches == 0;
 }
 
 /// <summary>The hub's own state after a run, stage by stage: stored (updates, timeline, day index, sequences, counts), fanned out (outbox, state), dead letters.</summary>
