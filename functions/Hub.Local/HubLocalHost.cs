@@ -37,6 +37,10 @@ public static class HubLocalHost
                 ["Logging:LogLevel:Azure"] = "Warning",
                 // Data Protection's own chatter (its key ring is encrypted with the key file, see BuildAsync; docs/security.md).
                 ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+                // Kestrel quotes up to 128 bytes of a request line or header line it cannot parse at Debug: a key sent in a
+                // query string, or on a folded header line, would be written down. Kept off when Microsoft.AspNetCore is
+                // turned to Debug; name this category itself to see it (docs/reliability.md, "Logs").
+                ["Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel.BadRequests"] = "Information",
             })
             .ToDictionary();
 
@@ -85,6 +89,9 @@ public static class HubLocalHost
             builder.Configuration[keyFile] = Path.Combine(DataFolder(builder.Configuration), KeyFileName);
         }
 
+        // Kestrel's own refusals (a request line or header it cannot read) as problem details, as every other answer.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Use(KestrelRefusals.Middleware)));
+
         builder.Services.AddHub(builder.Configuration).AddHubHttp();
         builder.Services.AddSingleton<FunctionInvoker>();
 
@@ -121,6 +128,7 @@ public static class HubLocalHost
         }
 
         var app = builder.Build();
+        app.UseEdgeProblems();
         foreach (var function in functions)
         {
             if (function.Trigger is Trigger.Http http)

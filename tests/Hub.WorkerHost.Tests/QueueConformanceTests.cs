@@ -20,7 +20,8 @@ public sealed class QueueConformanceTests(WorkerFixture fixture)
         { "IngestQueuedUpdate", "this is not json", true },
         { "IngestQueuedUpdate", """{"sourceId":"conformance-nobody","contentType":"application/json","body":{"title":"T"}}""", true },
         { "KeepPoisonedUpdate", "this is not json either", true },
-        { "DeliverWebhook", "not json", true },
+        { "DeliverWebhook", "not json", false }, // kept: retried, then left in deliveries-poison
+        { "KeepPoisonedDelivery", "not json", false }, // kept: in the poison queue's own poison queue
         { "DeliverWebhook", """{"partnerId":"conformance-nobody","updateId":"01JCONFORMANCE0UNKNOWN0000","url":"https://example.invalid/hook","attempt":1,"body":"{}","firstAttemptAt":"2026-11-19T08:00:00Z"}""", true },
     };
 

@@ -7,11 +7,16 @@ namespace Mellanrum.Hub.Functions.Http;
 /// <summary>
 /// Reads a request body up to a limit, stopping as soon as it is crossed: never buffers more than the limit. A body
 /// sent with <c>Content-Encoding: gzip</c> or <c>br</c> is decompressed while it is read and the limit applies to the
-/// decompressed bytes, so a zip bomb stops a little past the limit; any other encoding is refused.
+/// decompressed bytes, so a zip bomb stops a little past the limit; any other encoding is refused. A body the server
+/// could not read (broken chunked framing, one that comes too slowly) is the server's 4xx as a problem, never an
+/// unhandled exception.
 /// </summary>
 public static class BodyReader
 {
-    /// <summary>The body (decompressed), or the problem: 413 past the limit, 415 for an unknown encoding, 400 for a broken one.</summary>
+    /// <summary>
+    /// The body (decompressed), or the problem: 413 past the limit, 415 for an unknown encoding, 400 for a broken one, and
+    /// the server's own status (400, 408, 413) when it refused the body while it was read.
+    /// </summary>
     public static async Task<(ReadOnlyMemory<byte> Body, Problem? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         var encodings = request.Headers.ContentEncoding.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -54,9 +59,28 @@ public static class BodyReader
                 }
             }
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException || (e is InvalidOperationException && encoding == "br"))
         {
+            // GZipStream says InvalidDataException; BrotliStream says InvalidOperationException ("Decoder ran into invalid data").
             return (default, Problem.BadRequest($"The body is not valid {encoding} data, as its Content-Encoding says."));
         }
+        catch (BadHttpRequestException e)
+        {
+            return (default, Unreadable(e.StatusCode));
+        }
+        catch (IOException)
+        {
+            // What Kestrel throws for some broken framing instead (a chunk size past 2^63: "Bad chunk size data"), and
+            // what a connection that broke mid-body gives; in either case the body cannot be read.
+            return (default, Unreadable(StatusCodes.Status400BadRequest));
+        }
     }
+
+    /// <summary>What the server said of a body it would not hand over (never its message, which may quote the request).</summary>
+    private static Problem Unreadable(int status) => status switch
+    {
+        StatusCodes.Status408RequestTimeout => new Problem(408, "Request timeout", "The body came too slowly; send it at once.", []),
+        StatusCodes.Status413PayloadTooLarge => new Problem(413, "Payload too large", "The body is larger than the server accepts.", []),
+        _ => Problem.BadRequest("The body could not be read: its framing (Content-Length or chunked transfer coding) is broken."),
+    };
 }

@@ -119,7 +119,7 @@ public static class ApiOperations
             [
                 Answer(202, "Stored: it will reach every partner it routes to.", "Lagrad: den når varje mottagare den ska till.", ApiSamples.Accepted, Location) with { Links = [ReadTheUpdate] },
                 Answer(200, "A repeat of an idempotency key: the first update's id, nothing stored again.", "En upprepad idempotensnyckel: den första uppdateringens id, inget lagras igen.", ApiSamples.Duplicate) with { Links = [ReadTheUpdate] },
-                Refusal(Problem.BadRequest("The body is not valid UTF-8 JSON."), "The body is not JSON, or not of a readable shape.", "Kroppen är inte JSON, eller inte läsbar."),
+                Refusal(Problem.BadRequest("The body is not valid UTF-8 JSON (with each property of an object once)."), "The body is not JSON, or not of a readable shape.", "Kroppen är inte JSON, eller inte läsbar."),
                 Refusal(Problem.Unauthorized(), "No valid signature or key for this source (an unknown source answers the same).", "Ingen giltig signatur eller nyckel för källsystemet (ett okänt källsystem får samma svar)."),
                 Refusal(Problem.Forbidden("Only a source whose organisation is a member of this collaboration may speak for it.", [new InvalidParameter("collaboration", "The sender's organisation is not a member of this collaboration.", CollaborationId.Example)]), "The sender's organisation is not a member of the collaboration (kept as a rejection).", "Avsändarens organisation är inte medlem i samverkan (sparas som avvisning)."),
                 Refusal(Problem.TooLarge(new IngestOptions().MaxBodyBytes), "The body is larger than the limit; reading stops there.", "Kroppen är större än gränsen; läsningen avbryts där."),
@@ -209,6 +209,7 @@ public static class ApiOperations
                 Answer(200, "A page of rejections.", "En sida avvisningar.", ApiSamples.Rejections),
                 Refusal(BadPaging, "limit or offset is not valid.", "limit eller offset är ogiltig."),
                 Refusal(Problem.Unauthorized(), "Neither this source's key nor the admin key.", "Varken källsystemets nyckel eller administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such source."), "The admin key, and no such source (the source's own key always names one).", "Administratörsnyckeln, och inget sådant källsystem (källsystemets egen nyckel namnger alltid ett)."),
             ]),
         new(
             nameof(SourceFunctions.RetryRejection),
@@ -221,7 +222,7 @@ public static class ApiOperations
             [
                 Answer(202, "Stored now.", "Lagrad nu.", ApiSamples.Accepted, Location) with { Links = [ReadTheUpdate] },
                 Answer(200, "It had been stored before: the first update's id.", "Den var redan lagrad: den första uppdateringens id.", ApiSamples.Duplicate) with { Links = [ReadTheUpdate] },
-                Refusal(Problem.BadRequest("The body is not valid UTF-8 JSON."), "The kept body is not readable JSON.", "Den sparade kroppen är inte läsbar JSON."),
+                Refusal(Problem.BadRequest("The body is not valid UTF-8 JSON (with each property of an object once)."), "The kept body is not readable JSON.", "Den sparade kroppen är inte läsbar JSON."),
                 Refusal(Problem.Unauthorized(), "Neither this source's key nor the admin key.", "Varken källsystemets nyckel eller administratörsnyckeln."),
                 Refusal(Problem.NotFound("No such rejection for this source."), "No such rejection, or the source is gone.", "Ingen sådan avvisning, eller källsystemet finns inte längre."),
                 Refusal(Problem.Conflict("The kept body was cut at the storage limit; it cannot be run again. Send the update again instead."), "The kept body was cut at the storage limit: send the update again instead.", "Den sparade kroppen kapades vid lagringsgränsen: skicka uppdateringen igen i stället."),

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Mellanrum.Hub.Functions.Sources;
 
 /// <summary>Source administration and credentials (admin key) and a source's rejections (its own key or the admin key).</summary>
-public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, SourceAdministration administration, RejectionStore rejections, IngestService ingest)
+public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, SourceAdministration administration, SourceStore sources, RejectionStore rejections, IngestService ingest)
 {
     private const string NoSource = "No such source.";
 
@@ -66,7 +66,7 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
             "No such source, or no such valid credential of it.",
             cancellationToken);
 
-    /// <summary><c>GET /api/v1/sources/{sourceId}/rejections?limit=&amp;offset=</c>: newest first; 400, 401.</summary>
+    /// <summary><c>GET /api/v1/sources/{sourceId}/rejections?limit=&amp;offset=</c>: newest first; 400, 401, 404 (the admin key, no such source).</summary>
     [Function(nameof(ListRejections))]
     public async Task<IResult> ListRejections(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/sources/{sourceId}/rejections")] HttpRequest request,
@@ -76,6 +76,12 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
         if (!await keys.IsAdminOrSourceAsync(request, sourceId, cancellationToken))
         {
             return HubResults.Problem(Problem.Unauthorized());
+        }
+
+        // A source's own key names a source; the admin key may name any id, and an empty list would hide a typo.
+        if (sourceId != RejectionStore.Unattributed && keys.IsAdmin(request) && await sources.GetAsync(sourceId, cancellationToken) is null)
+        {
+            return HubResults.Problem(Problem.NotFound(NoSource));
         }
 
         var (paging, problem) = Query.Paging(request);

@@ -28,12 +28,8 @@ public sealed class DeliveryWorker(
 {
     public async Task ProcessAsync(string text, CancellationToken cancellationToken)
     {
-        if (WebhookDeliveryMessage.Parse(text) is not { } message)
-        {
-            logger.LogError("Ignored an unreadable deliveries message");
-            return;
-        }
-
+        // Unreadable (another version's, or damaged): failing leaves it to the queue's retries and then its poison queue.
+        var message = WebhookDeliveryMessage.Parse(text) ?? throw new InvalidDataException("An unreadable deliveries message.");
         if (!await order.EnterAsync(message, cancellationToken))
         {
             return;
@@ -53,8 +49,9 @@ public sealed class DeliveryWorker(
     {
         if (WebhookDeliveryMessage.Parse(text) is not { } message)
         {
-            logger.LogError("Ignored an unreadable poisoned deliveries message");
-            return;
+            // No partner to give it to: failing keeps it, in deliveries-poison-poison, for an operator to read.
+            logger.LogError("An unreadable poisoned deliveries message cannot become a dead letter; it is left in the poison queue's own poison queue");
+            throw new InvalidDataException("An unreadable poisoned deliveries message.");
         }
 
         await log.DeadLetterAsync(

@@ -22,17 +22,6 @@ public sealed class WebhookDeliveryProcessor(
     TimeProvider time,
     ILogger<WebhookDeliveryProcessor> logger)
 {
-    public async Task ProcessAsync(string text, CancellationToken cancellationToken)
-    {
-        if (WebhookDeliveryMessage.Parse(text) is not { } message)
-        {
-            logger.LogError("Ignored an unreadable deliveries message");
-            return;
-        }
-
-        await ProcessAsync(message, cancellationToken);
-    }
-
     /// <summary>Works one webhook delivery; true when it ended (delivered or dead-lettered), false when it was put back for a later attempt.</summary>
     public async Task<bool> ProcessAsync(WebhookDeliveryMessage message, CancellationToken cancellationToken)
     {

@@ -9,6 +9,12 @@ public static class HubJson
 {
     public static readonly JsonSerializerOptions Options = Create();
 
+    /// <summary>
+    /// For what callers send: the same options, but a name given twice in one object is an error rather than "the last
+    /// one wins" (I-JSON, RFC 7493), so no two readers of a request can see two different values in it.
+    /// </summary>
+    public static readonly JsonSerializerOptions Requests = new(Options) { AllowDuplicateProperties = false };
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)

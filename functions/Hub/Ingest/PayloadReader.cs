@@ -1,4 +1,5 @@
 using System.Net.Mime;
+using System.Text.Unicode;
 using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
@@ -24,8 +25,9 @@ public static class PayloadReader
         {
             parsed = new ContentType(string.IsNullOrWhiteSpace(contentType) ? "missing/none" : contentType);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
+            // ArgumentException: a parameter given twice ("charset=utf-8; charset=latin1").
             return (null, Problem.UnsupportedMediaType(contentType));
         }
 
@@ -45,11 +47,23 @@ public static class PayloadReader
         };
     }
 
+    /// <summary>
+    /// JSON as RFC 8259 has it between systems: UTF-8 throughout (a JSON reader would quietly turn broken bytes into
+    /// U+FFFD) and every name in an object once (I-JSON, RFC 7493), so that no two readers of a signed body can see two
+    /// different updates in it.
+    /// </summary>
+    private static readonly JsonDocumentOptions Strict = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+
     private static JsonElement? Json(ReadOnlyMemory<byte> body)
     {
+        if (!Utf8.IsValid(body.Span))
+        {
+            return null;
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            using var document = JsonDocument.Parse(body, Strict);
             return document.RootElement.Clone();
         }
         catch (JsonException)
@@ -58,7 +72,7 @@ public static class PayloadReader
         }
     }
 
-    private static Problem Unreadable() => Problem.BadRequest("The body is not valid UTF-8 JSON.");
+    private static Problem Unreadable() => Problem.BadRequest("The body is not valid UTF-8 JSON (with each property of an object once).");
 
     private static (Payload?, Problem?) Structured(ReadOnlyMemory<byte> body, ContentType contentType)
     {

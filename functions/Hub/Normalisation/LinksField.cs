@@ -111,17 +111,47 @@ internal static class LinksField
             return trimmed.Length == raw.Length ? raw : trimmed.ToString();
         }
 
-        if (Uri.TryCreate(trimmed.ToString(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
-            && uri.Host.Length > 0 && string.IsNullOrEmpty(uri.UserInfo))
+        if (StableAbsoluteUri(trimmed.ToString()) is { Length: <= MaxUrlLength } absolute)
         {
-            var absolute = uri.AbsoluteUri;
-            if (absolute.Length <= MaxUrlLength)
+            if (PersonnummerGuard.Contains(absolute))
             {
-                return absolute;
+                // Escapes undone (%2D is '-') can spell out what the text did not.
+                errors.Add(property, FieldValue.PersonnummerReason);
+                return null;
             }
+
+            return absolute;
         }
 
         errors.Add(property, "Must be an absolute https URL.", Echo.Of(raw));
+        return null;
+    }
+
+    /// <summary>
+    /// The URL as <see cref="Uri.AbsoluteUri"/> writes it, read again until that changes nothing; null when it is no https
+    /// URL. Once is not always enough: while a URL holds an invalid escape (<c>%b</c>) Uri leaves the valid ones as they are
+    /// (<c>%6a</c>) and writes the invalid one as <c>%25b</c>; read again, every escape is valid and <c>%6a</c> becomes
+    /// <c>j</c>. A link normalised again must stay the same.
+    /// </summary>
+    private static string? StableAbsoluteUri(string url)
+    {
+        for (var round = 0; round < 4; round++)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.Host.Length == 0
+                || !string.IsNullOrEmpty(uri.UserInfo))
+            {
+                return null;
+            }
+
+            var absolute = uri.AbsoluteUri;
+            if (absolute == url)
+            {
+                return absolute;
+            }
+
+            url = absolute;
+        }
+
         return null;
     }
 

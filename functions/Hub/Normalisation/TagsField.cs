@@ -82,12 +82,20 @@ internal static class TagsField
     private static void Tag(string raw, FrozenDictionary<string, string>? map, string property, ref List<string>? found, ErrorList errors)
     {
         var tag = map is not null && FieldValue.Mapped(raw, map) is { } mapped ? mapped : FieldValue.Clean(raw, property, multiline: false, MaxLength, errors);
+
+        // The leading '#' goes, and what is left is cleaned again, until neither changes anything: markup the cleaner
+        // reads only at the start of a text can become leading only once the '#' is gone ("#*x": the '*' then opens
+        // emphasis; "#&#42;x" is "#*x"), and a tag normalised again must stay the same. Each round is shorter by a '#'.
+        while (tag is not null && tag.StartsWith('#'))
+        {
+            tag = FieldValue.Clean(tag.TrimStart('#'), property, multiline: false, MaxLength, errors);
+        }
+
         if (tag is null)
         {
             return;
         }
 
-        tag = tag.TrimStart('#').Trim();
         if (tag.Contains(',') || tag.Contains(';'))
         {
             errors.Add(property, "A tag must not hold ',' or ';'.", Echo.Of(raw));

@@ -6,13 +6,16 @@ namespace Mellanrum.Hub.Organisations;
 
 public sealed record County(string Code, string Name);
 
-public sealed record Municipality(string Code, string Name, string CountyCode);
+/// <summary>A municipality: its kommunkod, name, county code and organisationsnummer (canonical <c>NNNNNN-NNNN</c>).</summary>
+public sealed record Municipality(string Code, string Name, string CountyCode, string Organisationsnummer);
 
 /// <summary>
-/// The 290 municipalities and 21 counties (SCB codes), embedded as data. A participant resolves from a kommunkod,
-/// a municipality's name (any case, composed or decomposed Unicode, hyphen or space alike, with or without
-/// <c>kommun</c>/<c>stad</c> and the genitive s before it: <c>Stockholms stad</c>, <c>Marks kommun</c>) or an
-/// organisationsnummer. Matching is exact: an unknown name resolves to nothing, never to the nearest name.
+/// The 290 municipalities (SCB codes, with their organisationsnummer) and 21 counties, embedded as data. A participant
+/// resolves from a kommunkod, a municipality's name (any case, composed or decomposed Unicode, hyphen or space alike, with
+/// or without <c>kommun</c>/<c>stad</c> and the genitive s before it: <c>Stockholms stad</c>, <c>Marks kommun</c>) or an
+/// organisationsnummer. A municipality is always its kommunkod, however it is named (<c>212000-0167</c> is Nacka, 0182);
+/// any other valid organisationsnummer is kept as that number. Matching is exact: an unknown name resolves to nothing,
+/// never to the nearest name.
 /// </summary>
 public sealed class OrganisationRegistry
 {
@@ -23,11 +26,18 @@ public sealed class OrganisationRegistry
     private readonly FrozenDictionary<string, Municipality> _byName;
     private readonly FrozenDictionary<string, Municipality>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
     private readonly FrozenDictionary<string, Municipality>.AlternateLookup<ReadOnlySpan<char>> _byCodeSpan;
+    private readonly FrozenDictionary<string, Municipality>.AlternateLookup<ReadOnlySpan<char>> _byNumberSpan;
     private readonly FrozenDictionary<string, County> _counties;
 
     public OrganisationRegistry()
     {
-        var municipalities = ReadCsv("municipalities.csv").Select(r => new Municipality(r[0], r[1], r[2])).ToArray();
+        var numbers = ReadCsv("municipality-orgnr.csv").ToDictionary(r => r[0], r => r[1], StringComparer.Ordinal);
+        var municipalities = ReadCsv("municipalities.csv").Select(r => new Municipality(r[0], r[1], r[2], NumberOf(r[0], numbers))).ToArray();
+        if (numbers.Count != municipalities.Length)
+        {
+            throw new InvalidOperationException("Embedded data municipality-orgnr.csv names a kommunkod that municipalities.csv does not.");
+        }
+
         _counties = ReadCsv("counties.csv").Select(r => new County(r[0], r[1])).ToFrozenDictionary(c => c.Code, StringComparer.Ordinal);
         _byCode = municipalities.ToFrozenDictionary(m => m.Code, StringComparer.Ordinal);
         var byName = municipalities.ToDictionary(m => NameKey(m.Name), StringComparer.Ordinal);
@@ -39,6 +49,7 @@ public sealed class OrganisationRegistry
         _byName = byName.ToFrozenDictionary(StringComparer.Ordinal);
         _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
         _byCodeSpan = _byCode.GetAlternateLookup<ReadOnlySpan<char>>();
+        _byNumberSpan = municipalities.ToFrozenDictionary(m => m.Organisationsnummer, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public static OrganisationRegistry Shared { get; } = new();
@@ -54,14 +65,17 @@ public sealed class OrganisationRegistry
     /// <summary>The county code of an organisation that is a municipality, else null.</summary>
     public string? CountyOf(string organisation) => _byCode.GetValueOrDefault(organisation)?.CountyCode;
 
-    /// <summary>Resolves a kommunkod, a municipality's name or an organisationsnummer to the canonical organisation id.</summary>
+    /// <summary>
+    /// Resolves a kommunkod, a municipality's name or an organisationsnummer to the canonical organisation id: a
+    /// municipality's kommunkod (also from its organisationsnummer), else the organisationsnummer as <c>NNNNNN-NNNN</c>.
+    /// </summary>
     public bool TryResolve(string? value, out string organisation)
     {
         organisation = string.Empty;
         return value is not null && TryResolve(value.AsSpan(), out organisation);
     }
 
-    /// <summary>As <see cref="TryResolve(string?, out string)"/>; allocates only for a new organisationsnummer or decomposed Unicode.</summary>
+    /// <summary>As <see cref="TryResolve(string?, out string)"/>; allocates only for an organisationsnummer that is no municipality's, or decomposed Unicode.</summary>
     public bool TryResolve(ReadOnlySpan<char> value, out string organisation)
     {
         organisation = string.Empty;
@@ -79,7 +93,15 @@ public sealed class OrganisationRegistry
 
         if (char.IsAsciiDigit(value[0]))
         {
-            return Organisationsnummer.TryParse(value, out organisation);
+            Span<char> number = stackalloc char[Organisationsnummer.CanonicalLength];
+            if (!Organisationsnummer.TryParse(value, number))
+            {
+                return false;
+            }
+
+            // A municipality given by its organisationsnummer is that municipality: one member, one id.
+            organisation = _byNumberSpan.TryGetValue(number, out var byNumber) ? byNumber.Code : new string(number);
+            return true;
         }
 
         Span<char> key = stackalloc char[value.Length];
@@ -174,6 +196,13 @@ public sealed class OrganisationRegistry
 
         return length;
     }
+
+    /// <summary>The municipality's organisationsnummer from the embedded data, canonical; the data is checked, not trusted.</summary>
+    private static string NumberOf(string code, Dictionary<string, string> numbers) =>
+        numbers.TryGetValue(code, out var digits) && digits.Length == 10 && digits.StartsWith("212000", StringComparison.Ordinal)
+            && Organisationsnummer.TryParse(digits, out var canonical)
+            ? canonical
+            : throw new InvalidOperationException($"Embedded data municipality-orgnr.csv has no valid organisationsnummer for kommunkod {code}.");
 
     private static IEnumerable<string[]> ReadCsv(string name)
     {

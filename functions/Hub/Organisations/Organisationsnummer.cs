@@ -3,6 +3,9 @@ namespace Mellanrum.Hub.Organisations;
 /// <summary>Swedish organisationsnummer: 10 digits (or 12 with the 16 prefix), Luhn check digit, digits 3-4 at least 20.</summary>
 public static class Organisationsnummer
 {
+    /// <summary>The length of the canonical form <c>NNNNNN-NNNN</c>.</summary>
+    public const int CanonicalLength = 11;
+
     /// <summary>Parses <c>NNNNNN-NNNN</c>, <c>NNNNNNNNNN</c> or the 12-digit forms into the canonical <c>NNNNNN-NNNN</c>.</summary>
     public static bool TryParse(string? value, out string canonical)
     {
@@ -13,7 +16,14 @@ public static class Organisationsnummer
     /// <summary>As <see cref="TryParse(string?, out string)"/>, on a span.</summary>
     public static bool TryParse(ReadOnlySpan<char> value, out string canonical)
     {
-        canonical = string.Empty;
+        Span<char> written = stackalloc char[CanonicalLength];
+        canonical = TryParse(value, written) ? new string(written) : string.Empty;
+        return canonical.Length > 0;
+    }
+
+    /// <summary>As <see cref="TryParse(string?, out string)"/>, writing the canonical form into <paramref name="canonical"/> (11 characters) without allocating.</summary>
+    public static bool TryParse(ReadOnlySpan<char> value, Span<char> canonical)
+    {
         Span<char> digits = stackalloc char[12];
         var count = 0;
         var hyphens = 0;
@@ -55,7 +65,9 @@ public static class Organisationsnummer
             return false;
         }
 
-        canonical = string.Concat(ten[..6], "-", ten[6..]);
+        ten[..6].CopyTo(canonical);
+        canonical[6] = '-';
+        ten[6..].CopyTo(canonical[7..]);
         return true;
     }
 }

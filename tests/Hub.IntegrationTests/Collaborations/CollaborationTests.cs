@@ -303,6 +303,45 @@ public sealed class CollaborationTests(LocalHubFixture hub) : IClassFixture<Loca
         Assert.True(pages >= 10);
     }
 
+    [Fact]
+    public async Task Municipality_GivenByItsOrganisationsnummer_IsItsKommunkod_AsSourcePartnerParticipantAndMember()
+    {
+        // Haninge's source and Stockholm's partner registered by organisationsnummer are stored by kommunkod.
+        using (var put = await hub.Client.SendAsync(hub.Admin(HttpMethod.Put, "/api/v1/admin/sources/haninge-orgnr", new { organisation = "212000-0084", name = "Haninge diarium" })))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+
+        using (var read = await hub.Client.SendAsync(hub.Admin(HttpMethod.Get, "/api/v1/admin/sources/haninge-orgnr")))
+        {
+            Assert.Equal("0136", (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("organisation").GetString());
+        }
+
+        using (var partner = await hub.Client.SendAsync(hub.Admin(HttpMethod.Put, "/api/v1/admin/partners/stockholm-orgnr", new { organisation = "16212000-0142", channels = new[] { new { type = "queue" } } })))
+        {
+            var body = await partner.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(partner.IsSuccessStatusCode, body.ToString());
+            Assert.Equal("0180", body.GetProperty("organisation").GetString());
+        }
+
+        // Nacka named by code and by organisationsnummer is one member; the sender's own number is the sender.
+        var haninge = await hub.RegisterSourceAsync("haninge-orgnr-key", "2120000084");
+        using (var post = await PostAsync(haninge, Update("ON-1", "orgnr-samverkan", "Beslut om gemensam upphandling av e-arkiv", ["0182", "212000-0167", "2120000142", "212000-0084", "556016-0680"])))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        }
+
+        Assert.Equal(["0136", "0180", "0182", "556016-0680"], Members(await CollaborationAsync("orgnr-samverkan")));
+
+        // A member removed by organisationsnummer (here by the admin) is the municipality's membership.
+        using (var removed = await hub.Client.SendAsync(hub.Admin(HttpMethod.Delete, "/api/v1/collaborations/orgnr-samverkan/members/212000-0167")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        }
+
+        Assert.Equal(["0136", "0180", "556016-0680"], Members(await CollaborationAsync("orgnr-samverkan")));
+    }
+
     private async Task<HttpResponseMessage> PutAsync(string id, string key, object body)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/collaborations/{id}") { Content = JsonContent.Create(body) };

@@ -51,11 +51,11 @@ public sealed class PageShellTests(LocalHubFixture hub, Browser browser, ITestOu
         var page = await browser.PageAsync(hub.BaseAddress);
         await page.GotoAsync("/tillganglighet");
         await page.GetByRole(AriaRole.Link, new() { Name = "In English" }).ClickAsync();
-        await page.WaitForURLAsync("**/tillganglighet?lang=en");
-        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/tillganglighet\\?lang=en$"));
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await page.GetByRole(AriaRole.Link, new() { Name = "På svenska" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/tillganglighet", StringComparison.Ordinal));
-        Assert.Equal("sv", await page.GetAttributeAsync("html", "lang"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/tillganglighet$"));
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "sv");
     }
 
     [Fact]

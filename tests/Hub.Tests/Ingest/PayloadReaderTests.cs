@@ -74,4 +74,26 @@ public sealed class PayloadReaderTests
     [InlineData("\u00ff\u00fe")]
     public void Read_UnreadableJson_Answers400(string body) =>
         Assert.Equal(400, PayloadReader.Read("application/json", NoHeaders, Bytes(body)).Problem!.Status);
+
+    [Theory]
+    [InlineData(new byte[] { 0xff, 0xfe })]
+    [InlineData(new byte[] { 0xc0, 0xaf })]
+    [InlineData(new byte[] { 0xed, 0xa0, 0x80 })]
+    [InlineData(new byte[] { 0xe2, 0x80 })]
+    public void Read_InvalidUtf8InAString_Answers400_InsteadOfReplacingIt(byte[] broken)
+    {
+        var (before, after) = (Update[..(Update.IndexOf("Beslut", StringComparison.Ordinal))], Update[(Update.IndexOf("Beslut", StringComparison.Ordinal) + "Beslut".Length)..]);
+        byte[] body = [.. Encoding.UTF8.GetBytes(before), .. broken, .. Encoding.UTF8.GetBytes(after)];
+        Assert.Equal(400, PayloadReader.Read("application/json", NoHeaders, body).Problem!.Status);
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/cloudevents+json")]
+    public void Read_APropertyNamedTwice_Answers400(string contentType)
+    {
+        var twice = Update.Replace("\"title\":\"Beslut\"", "\"title\":\"Beslut\",\"title\":\"Annat\"", StringComparison.Ordinal);
+        var body = contentType == "application/json" ? twice : $$"""{"specversion":"1.0","id":"ce-1","source":"/nacka","type":"t","data":{{twice}}}""";
+        Assert.Equal(400, PayloadReader.Read(contentType, NoHeaders, Bytes(body)).Problem!.Status);
+    }
 }

@@ -67,4 +67,25 @@ public sealed class ExampleTests
             Assert.All(result.Errors, e => Assert.True(e.Value is null || (e.Value.Length <= Echo.MaxLength + 1 && !PersonnummerGuard.Contains(e.Value))));
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Normalise_ExamplesExpectedUpdate_IsItsOwnNormalForm(string example)
+    {
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, example + ".json")))!.AsObject();
+        if (file["expected"] is not JsonObject expected)
+        {
+            return;
+        }
+
+        var now = file["now"] is { } n ? DateTimeOffset.Parse(n.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) : Now;
+        var organisation = file["organisation"]?.GetValue<string>() ?? Nacka;
+        using var input = JsonDocument.Parse(expected.ToJsonString());
+
+        var again = Normaliser.Normalise(input.RootElement, Context(null, now, organisation));
+
+        Assert.True(again.IsValid, Describe(again));
+        var actual = ToJson(again.Update!);
+        Assert.True(JsonNode.DeepEquals(expected, actual), $"expected {expected.ToJsonString(HubJson.Options)}\nactual   {actual.ToJsonString(HubJson.Options)}");
+    }
 }

@@ -44,9 +44,9 @@ public sealed class NormaliserPropertyTests
             Text,
             Text,
             Gen.OneOf("2026-03-19", "2026-03-19T09:00", "2026-10-25T02:30", "2026-03-29T03:00", "2026-01-01T00:00:00.123Z", "2025-12-31T23:00:00-08:00"),
-            Gen.OneOf("Nacka", "Värmdö kommun", "0136", "556016-0680", "GÖTEBORGS STAD", "Malung Sälen").Array[0, 4],
+            Gen.OneOf("Nacka", "Värmdö kommun", "0136", "556016-0680", "GÖTEBORGS STAD", "Malung Sälen", "212000-0084", "16212000-0167", "2120000142").Array[0, 4],
             Gen.OneOf(Text, Gen.OneOf("https://www.nacka.se/a b", "https://WWW.Nacka.se", "https://x.se/ä?q=1#f", "https://a.se/../b")),
-            Text.Array[0, 4])
+            Gen.Select(Gen.OneOf(Gen.Const(""), Gen.Const("#"), Gen.Const("##"), Gen.Const("# "), Gen.Const("&#35;")), Text, (h, t) => h + t).Array[0, 4])
         .Select(t => new JsonObject
         {
             ["collaboration"] = t.Item1, ["kind"] = t.Item2, ["title"] = t.Item3, ["summary"] = t.Item4, ["occurredAt"] = t.Item5,
@@ -92,6 +92,59 @@ public sealed class NormaliserPropertyTests
             iter: 3000,
             threads: 1);
         Assert.True(valid > 100, $"only {valid} generated updates were valid");
+    }
+
+    [Theory]
+    [InlineData("#*<2>2)+\n48ö/)&*-", "<2>2)+ 48ö/)&*-")]
+    [InlineData("#*x", "x")]
+    [InlineData("##*x*", "x")]
+    [InlineData("#&#42;x", "x")]
+    [InlineData("#&#35;*x", "x")]
+    [InlineData("#> citat", "citat")]
+    [InlineData("#* punkt", "punkt")]
+    [InlineData("#+ punkt", "- punkt")]
+    [InlineData("#---", null)]
+    [InlineData("# #upphandling", "upphandling")]
+    public void Normalise_TagWithMarkupBehindItsHash_IsCleanedUntilStable(string raw, string? expected)
+    {
+        static string[] Tags(string tag) =>
+            [.. Normalise(new JsonObject
+            {
+                ["collaboration"] = "e-arkiv", ["kind"] = "decision", ["title"] = "Beslut", ["occurredAt"] = "2026-03-19",
+                ["tags"] = new JsonArray(tag),
+            }.ToJsonString()).Update!.Tags];
+
+        var once = Tags(raw);
+        Assert.Equal(expected is null ? [] : [expected], once);
+        if (expected is not null)
+        {
+            Assert.Equal(once, Tags(expected));
+        }
+    }
+
+    [Theory]
+    [InlineData("#*x")]
+    [InlineData("*#*x")]
+    [InlineData("**# *x")]
+    [InlineData("#&#42;x")]
+    [InlineData("&#35; *x")]
+    [InlineData("&gt; *x")]
+    [InlineData("<b></b>* punkt")]
+    public void Normalise_TextWhoseMarkupBecomesLeading_IsStableTheSecondTime(string raw)
+    {
+        static (string Title, string? Summary, string? LinkTitle) Texts(string title, string summary, string linkTitle)
+        {
+            var update = Normalise(new JsonObject
+            {
+                ["collaboration"] = "e-arkiv", ["kind"] = "decision", ["title"] = title, ["summary"] = summary, ["occurredAt"] = "2026-03-19",
+                ["links"] = new JsonArray(new JsonObject { ["title"] = linkTitle, ["url"] = "https://www.nacka.se/a" }),
+            }.ToJsonString()).Update!;
+            return (update.Title, update.Summary, update.Links[0].Title);
+        }
+
+        var once = Texts("Beslut " + raw, raw, raw);
+        var again = Texts(once.Title, once.Summary ?? string.Empty, once.LinkTitle ?? string.Empty);
+        Assert.Equal(once, again);
     }
 
     [Fact]

@@ -40,6 +40,13 @@ public sealed class OrganisationRegistryTests
     [InlineData("5560160680", "556016-0680")]
     [InlineData("165560160680", "556016-0680")]
     [InlineData("16556016-0680", "556016-0680")]
+    [InlineData("212000-0167", "0182")]
+    [InlineData("2120000167", "0182")]
+    [InlineData("162120000167", "0182")]
+    [InlineData("16212000-0167", "0182")]
+    [InlineData(" 212000-0167 ", "0182")]
+    [InlineData("232100-0016", "232100-0016")]
+    [InlineData("2220000315", "222000-0315")]
     public void TryResolve_KnownForms_GiveTheOrganisation(string value, string expected)
     {
         Assert.True(Registry.TryResolve(value, out var organisation));
@@ -57,6 +64,8 @@ public sealed class OrganisationRegistryTests
     [InlineData("551216-0680")]
     [InlineData("265560160680")]
     [InlineData("55601-60680")]
+    [InlineData("212000-0168")]
+    [InlineData("21200-00167")]
     [InlineData("")]
     [InlineData(null)]
     public void TryResolve_UnknownOrInvalid_ResolvesToNothing(string? value)
@@ -92,6 +101,7 @@ public sealed class OrganisationRegistryTests
         Assert.Equal("01", Registry.CountyOf("0182"));
         Assert.Equal("14", Registry.CountyOf("1480"));
         Assert.Null(Registry.CountyOf("556016-0680"));
+        Assert.Null(Registry.CountyOf("212000-0167"));
         Assert.Equal("Nacka", Registry.FindMunicipality("0182")!.Name);
     }
 }

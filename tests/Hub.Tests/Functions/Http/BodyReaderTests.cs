@@ -123,6 +123,31 @@ public sealed class BodyReaderTests
         Assert.Equal(400, (await BodyReader.ReadAsync(context.Request, 1024, CancellationToken.None)).Problem!.Status);
     }
 
+    [Fact]
+    public async Task ReadAsync_ClaimsBrotliButIsGzip_Is400()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers.ContentEncoding = "br";
+        context.Request.Body = new MemoryStream(Compress(new byte[64 * 1024], "gzip"));
+
+        Assert.Equal(400, (await BodyReader.ReadAsync(context.Request, 1024 * 1024, CancellationToken.None)).Problem!.Status);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(408)]
+    [InlineData(413)]
+    public async Task ReadAsync_ServerRefusesTheBody_IsItsStatusAsAProblem_WithoutItsMessage(int status)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Body = new RefusingStream(new BadHttpRequestException("Bad chunk size data: 'ZZ' quoted from the request.", status));
+
+        var problem = (await BodyReader.ReadAsync(context.Request, 1024, CancellationToken.None)).Problem!;
+
+        Assert.Equal(status, problem.Status);
+        Assert.DoesNotContain("quoted", problem.Detail, StringComparison.Ordinal);
+    }
+
     internal static byte[] Compress(byte[] data, string encoding)
     {
         using var output = new MemoryStream();
@@ -134,6 +159,30 @@ public sealed class BodyReaderTests
         }
 
         return output.ToArray();
+    }
+
+    /// <summary>A body the server refuses while it is read, as Kestrel does for broken framing or a body too slow.</summary>
+    private sealed class RefusingStream(Exception refusal) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw refusal;
+
+        public override void Flush() { }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed class CountingStream(Stream inner) : Stream
