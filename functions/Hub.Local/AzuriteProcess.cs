@@ -10,7 +10,8 @@ namespace Mellanrum.Hub.Local;
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
-    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    /// <summary>The development account's key: the same in every Azurite and the storage emulator, published by Microsoft, no secret.</summary>
+    public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly Process _process;
 
     private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
@@ -32,7 +33,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-        $"AccountKey={AccountKey};" +
+        $"AccountKey={DevelopmentAccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
         $"QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";

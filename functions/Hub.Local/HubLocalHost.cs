@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
+using Azure;
 using Azure.Storage.Queues;
 using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Functions.Http;
 using Mellanrum.Hub.Hosting;
+using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Sources;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -141,8 +143,15 @@ public static class HubLocalHost
         return app;
     }
 
-    /// <summary>The first thing a person sees: where the hub listens and a request to try.</summary>
-    public static void PrintBanner(WebApplication app, TextWriter output)
+    /// <summary>Partners named one by one in the banner; the rest are counted.</summary>
+    public const int BannerPartners = 20;
+
+    /// <summary>
+    /// The first thing a person sees: where the hub listens, the storage connection string a partner's consumer uses
+    /// (only Azurite's, whose key is the published development key; another account's is never shown), each partner's
+    /// queues and webhook, and a request to try. Nothing secret: no admin key, no partner secret or key.
+    /// </summary>
+    public static async Task PrintBannerAsync(WebApplication app, TextWriter output, CancellationToken cancellationToken = default)
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? DefaultUrl;
         var served = app.Services.GetRequiredService<ServedFunctions>();
@@ -153,6 +162,17 @@ public static class HubLocalHost
         var adminKey = keyFromEnvironment ? "$Hub__AdminKey" : $"$(cat '{keyFile}')";
         output.WriteLine();
         output.WriteLine($"Mellanrum hub listening on {address}/api/v1 ({served.Functions.Count} functions: {served.Functions.Count(f => f.Trigger is Trigger.Http)} HTTP, {served.Functions.Count(f => f.Trigger is Trigger.Queue)} queue, {served.Functions.Count(f => f.Trigger is Trigger.Timer)} timer)");
+        if (DevelopmentStorage(app.Configuration[AzureClients.StorageSetting]) is { } development)
+        {
+            output.WriteLine("Storage: Azurite (the development account, whose key is public). A partner's storage-queue consumer uses");
+            output.WriteLine($"  export Partner__Storage__ConnectionString='{development}'");
+        }
+        else
+        {
+            output.WriteLine($"Storage: the account in {AzureClients.StorageSetting} (not shown: it holds the account's key or identity settings).");
+        }
+
+        await PrintPartnersAsync(app.Services, address, adminKey, output, cancellationToken);
         output.WriteLine("Try:");
         output.WriteLine($"  curl {address}/api/v1/health");
         output.WriteLine(keyFromEnvironment
@@ -162,6 +182,68 @@ public static class HubLocalHost
         output.WriteLine("       -H 'Content-Type: application/json' -d '{\"organisation\":\"0182\",\"name\":\"Nacka diarium\"}'");
         output.WriteLine("Press Ctrl-C to stop (Azurite stops with it).");
         output.WriteLine();
+    }
+
+    /// <summary>Each registered partner's queue names and webhook (its URL without a query), read when the hub starts.</summary>
+    private static async Task PrintPartnersAsync(IServiceProvider services, string address, string adminKey, TextWriter output, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Partner> partners;
+        try
+        {
+            partners = [.. (await services.GetRequiredService<PartnerStore>().AllAsync(cancellationToken)).OrderBy(p => p.Id, StringComparer.Ordinal)];
+        }
+        catch (RequestFailedException e)
+        {
+            output.WriteLine($"Partners: could not be read ({e.Status} {e.ErrorCode}).");
+            return;
+        }
+
+        var serviceBus = services.GetRequiredService<ServiceBusConnection>().Client?.FullyQualifiedNamespace;
+        output.WriteLine(partners.Count == 0
+            ? "Partners: none yet (register one as in README.md; the sample consumer is samples/PartnerConsumer)."
+            : $"Partners ({partners.Count}) and where their updates go (the sample consumer is samples/PartnerConsumer):");
+        foreach (var partner in partners.Take(BannerPartners))
+        {
+            output.WriteLine($"  {partner.Id}: {string.Join(", ", partner.Channels.Select(c => Describe(partner.Id, c, serviceBus)).Distinct(StringComparer.Ordinal).DefaultIfEmpty("no channel"))}");
+        }
+
+        if (partners.Count > BannerPartners)
+        {
+            output.WriteLine($"  ... and {partners.Count - BannerPartners} more.");
+        }
+
+        output.WriteLine($"  A partner's channels, also of one registered after this start: curl {address}/api/v1/admin/partners/<id> -H \"Authorization: Bearer {adminKey}\"");
+    }
+
+    private static string Describe(string partnerId, PartnerChannel channel, string? serviceBusNamespace) => channel.Type switch
+    {
+        PartnerChannel.Queue => $"storage queue {PartnerQueues.QueueName(partnerId)}",
+        PartnerChannel.ServiceBus => $"Service Bus queue {PartnerQueues.QueueName(partnerId)}" + (serviceBusNamespace is { Length: > 0 } ns ? $" on {ns}" : " (no ServiceBus setting: not delivered)"),
+        PartnerChannel.Webhook when Uri.TryCreate(channel.Url, UriKind.Absolute, out var url) => $"webhook {url.Scheme}://{url.Authority}{url.AbsolutePath}",
+        _ => channel.Type,
+    };
+
+    /// <summary>
+    /// The storage connection string with its real endpoints when it is the development account (Azurite's published
+    /// key, or <c>UseDevelopmentStorage=true</c>, which means ports 10000-10002), else null: another account's string
+    /// holds its key and is never shown.
+    /// </summary>
+    public static string? DevelopmentStorage(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return null;
+        }
+
+        if (connectionString.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase))
+        {
+            return AzuriteProcess.ConnectionStringFor(10000, 10001, 10002);
+        }
+
+        var parts = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var key = parts.FirstOrDefault(p => p.StartsWith("AccountKey=", StringComparison.OrdinalIgnoreCase))?["AccountKey=".Length..];
+        var hasSas = parts.Any(p => p.StartsWith("SharedAccessSignature=", StringComparison.OrdinalIgnoreCase));
+        return key == AzuriteProcess.DevelopmentAccountKey && !hasSas ? connectionString : null;
     }
 
     private static async Task InvokeHttpAsync(FunctionDescriptor function, HttpContext context)

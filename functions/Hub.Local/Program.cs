@@ -2,5 +2,5 @@ using Mellanrum.Hub.Local;
 
 var app = await HubLocalHost.BuildAsync(args);
 await app.StartAsync();
-HubLocalHost.PrintBanner(app, Console.Out);
+await HubLocalHost.PrintBannerAsync(app, Console.Out);
 await app.WaitForShutdownAsync();

@@ -17,6 +17,7 @@ namespace Mellanrum.Samples.PartnerConsumer;
 /// <param name="Sequence">The update's place in its collaboration (extension <c>sequence</c>): increasing, gaps possible.</param>
 /// <param name="OccurredAt">When it happened (CloudEvent <c>time</c>).</param>
 /// <param name="Update">The normalised update (CloudEvent <c>data</c>).</param>
+/// <param name="Type">The CloudEvent <c>type</c>: <see cref="HubEventReader.EventType"/>, the only one the reader accepts.</param>
 public sealed record HubEvent(
     string Id,
     string Source,
@@ -26,7 +27,8 @@ public sealed record HubEvent(
     string? Area,
     long Sequence,
     DateTimeOffset? OccurredAt,
-    HubUpdate Update);
+    HubUpdate Update,
+    string Type = HubEventReader.EventType);
 
 /// <summary>
 /// The normalised update (the contract's "normalised update"); copy only the fields you use. <c>Participants</c> are as
@@ -132,6 +134,7 @@ public static class HubEventReader
             cloudEvent["area"] as string ?? update.Area,
             sequence,
             cloudEvent.Time,
-            update);
+            update,
+            cloudEvent.Type);
     }
 }

@@ -3,8 +3,10 @@ using System.ComponentModel.DataAnnotations;
 namespace Mellanrum.Samples.PartnerConsumer;
 
 /// <summary>
-/// Configuration section <c>Partner</c>, from the command line (<c>--partner acme</c> or <c>--Partner:Id=acme</c>) or the
-/// environment (<c>Partner__Id=acme</c>). Connection strings and the webhook secret are the partner's own.
+/// Configuration section <c>Partner</c>, from the command line (<c>--partner acme</c> or <c>--Partner:Id=acme</c>), the
+/// environment (<c>Partner__Id=acme</c>), user secrets or <c>appsettings.json</c>. Connection strings and the webhook
+/// secrets are the partner's own and come from configuration only, never the command line
+/// (<see cref="Preflight.SecretSettings"/>).
 /// </summary>
 public sealed class PartnerOptions
 {
@@ -12,7 +14,7 @@ public sealed class PartnerOptions
 
     /// <summary>The partner id the hub registered; the queue is <c>partner-{Id}</c>.</summary>
     [Required]
-    [RegularExpression("^[a-z0-9][a-z0-9-]{1,62}$")]
+    [RegularExpression("^(?=.{3,55}$)[a-z0-9]+(-[a-z0-9]+)*$", ErrorMessage = "The partner id is 3-55 characters a-z and 0-9 in words joined by single '-', as the hub registered it.")]
     public string Id { get; set; } = string.Empty;
 
     /// <summary>Queue name override; default <c>partner-{Id}</c>.</summary>
@@ -56,7 +58,10 @@ public sealed class StorageSettings
 
 public sealed class WebhookSettings
 {
-    /// <summary>The <c>whsec_...</c> signing secret the hub showed once when the partner was registered (or rotated).</summary>
+    /// <summary>
+    /// The <c>whsec_...</c> signing secret the hub showed once, as <c>secret</c> in the answer that registered the partner
+    /// (or rotated its secret): <c>Partner__Webhook__Secret</c> or user secrets, never the command line.
+    /// </summary>
     public string? Secret { get; set; }
 
     /// <summary>

@@ -1,23 +1,21 @@
-using Azure.Identity;
-using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
 using Mellanrum.Samples.PartnerConsumer;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Logging.Console;
 
 // Mellanrum partner consumer: one of three ways to receive the hub's updates, chosen by the first argument.
-//   servicebus --partner acme --servicebus "<connection string>"    (or --namespace sb-hub-xyz.servicebus.windows.net)
-//   queue      --partner acme --storage "<connection string>"       (or --queue-service-uri https://account.queue.core.windows.net)
-//   webhook    --partner acme --secret whsec_... [--urls http://0.0.0.0:8080] [--path /webhooks/mellanrum]
-// Every setting can also come from the environment: Partner__Id, Partner__ServiceBus__ConnectionString, ...
+//   servicebus --partner acme         with Partner__ServiceBus__ConnectionString set (or --namespace sb-hub-xyz.servicebus.windows.net)
+//   queue      --partner acme         with Partner__Storage__ConnectionString set (or --queue-service-uri https://account.queue.core.windows.net)
+//   webhook    --partner acme [--urls http://0.0.0.0:8080] [--path /webhooks/mellanrum]   with Partner__Webhook__Secret set
+// Secrets (the connection strings and the signing secret) come from the environment, dotnet user-secrets or
+// appsettings.json, never from the command line. A setup that cannot work ends at once with one line on standard
+// error and a non-zero exit code (ExitCodes).
 var switches = new Dictionary<string, string>
 {
     ["--partner"] = "Partner:Id",
     ["--queue"] = "Partner:Queue",
-    ["--servicebus"] = "Partner:ServiceBus:ConnectionString",
     ["--namespace"] = "Partner:ServiceBus:FullyQualifiedNamespace",
-    ["--storage"] = "Partner:Storage:ConnectionString",
     ["--queue-service-uri"] = "Partner:Storage:QueueServiceUri",
-    ["--secret"] = "Partner:Webhook:Secret",
     ["--path"] = "Partner:Webhook:Path",
 };
 
@@ -26,12 +24,28 @@ var rest = args.Skip(1).ToArray();
 if (mode is not ("servicebus" or "queue" or "webhook"))
 {
     Console.Error.WriteLine("usage: PartnerConsumer servicebus|queue|webhook --partner <id> [options]  (see README.md)");
-    return 64;
+    return ExitCodes.Usage;
 }
 
-// The webhook mode is a web app; the queue modes are plain hosts (no HTTP listener).
-IHostApplicationBuilder builder = mode == "webhook" ? WebApplication.CreateBuilder(rest) : Host.CreateApplicationBuilder(rest);
+if (Preflight.SecretOnCommandLine(rest) is { } onCommandLine)
+{
+    Console.Error.WriteLine(onCommandLine.Message);
+    return onCommandLine.ExitCode;
+}
+
+// The webhook mode is a web app; the queue modes are plain hosts (no HTTP listener). Settings files are read from
+// beside the program, wherever it is started from.
+IHostApplicationBuilder builder = mode == "webhook"
+    ? WebApplication.CreateBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = AppContext.BaseDirectory })
+    : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest, ContentRootPath = AppContext.BaseDirectory });
+AddUserSecrets(builder);
 builder.Configuration.AddCommandLine(rest, switches);
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss ";
+    o.ColorBehavior = LoggerColorBehavior.Disabled;
+});
 builder.Services.AddOptions<PartnerOptions>()
     .BindConfiguration(PartnerOptions.Section)
     .ValidateDataAnnotations()
@@ -40,40 +54,39 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<UpdateProcessor>();
 
 var partner = builder.Configuration.GetSection(PartnerOptions.Section).Get<PartnerOptions>() ?? new PartnerOptions();
+if (Preflight.Settings(mode, partner) is { } invalid)
+{
+    Console.Error.WriteLine(invalid.Message);
+    return invalid.ExitCode;
+}
+
+using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+StartProblem? unavailable = null;
 switch (mode)
 {
     case "servicebus":
-        builder.Services.AddSingleton(_ => partner.ServiceBus switch
-        {
-            { ConnectionString: { Length: > 0 } connection } => new ServiceBusClient(connection),
-            { FullyQualifiedNamespace: { Length: > 0 } ns } => new ServiceBusClient(ns, new DefaultAzureCredential()),
-            _ => throw new OptionsValidationException(PartnerOptions.Section, typeof(PartnerOptions),
-                ["Set Partner:ServiceBus:ConnectionString (--servicebus) or Partner:ServiceBus:FullyQualifiedNamespace (--namespace)."]),
-        });
+        var (serviceBus, serviceBusProblem) = Preflight.ServiceBusClient(partner.ServiceBus);
+        unavailable = serviceBusProblem ?? await Preflight.ServiceBusQueueAsync(serviceBus!, partner.QueueName, startup.Token);
+        builder.Services.AddSingleton(serviceBus!);
         builder.Services.AddHostedService<ServiceBusConsumer>();
         break;
     case "queue":
         // The hub writes plain UTF-8 text, so no Base64 decoding (MessageEncoding.None, the SDK's default).
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
-        builder.Services.AddSingleton(_ => partner.Storage switch
-        {
-            { ConnectionString: { Length: > 0 } connection } => new QueueServiceClient(connection, queueOptions),
-            { QueueServiceUri: { Length: > 0 } uri } => new QueueServiceClient(new Uri(uri), new DefaultAzureCredential(), queueOptions),
-            _ => throw new OptionsValidationException(PartnerOptions.Section, typeof(PartnerOptions),
-                ["Set Partner:Storage:ConnectionString (--storage) or Partner:Storage:QueueServiceUri (--queue-service-uri)."]),
-        });
+        var (storage, storageProblem) = Preflight.StorageClient(partner.Storage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        unavailable = storageProblem ?? await Preflight.StorageQueueAsync(storage!, partner.QueueName, startup.Token);
+        builder.Services.AddSingleton(storage!);
         builder.Services.AddHostedService<StorageQueueConsumer>();
         break;
 }
 
+if (unavailable is not null)
+{
+    Console.Error.WriteLine(unavailable.Message);
+    return unavailable.ExitCode;
+}
+
 if (builder is WebApplicationBuilder webBuilder)
 {
-    if (string.IsNullOrWhiteSpace(partner.Webhook.Secret))
-    {
-        Console.Error.WriteLine("Set Partner:Webhook:Secret (--secret whsec_...), the signing secret the hub gave at registration.");
-        return 64;
-    }
-
     var app = webBuilder.Build();
     app.MapHubWebhook(partner.Webhook.Path, [partner.Webhook.Secret!, .. partner.Webhook.PreviousSecret is { Length: > 0 } previous ? [previous] : Array.Empty<string>()]);
     await app.RunAsync();
@@ -83,4 +96,21 @@ else
     await ((HostApplicationBuilder)builder).Build().RunAsync();
 }
 
-return 0;
+// Non-zero when a consumer stopped because its queue went away while it ran.
+return Environment.ExitCode;
+
+// dotnet user-secrets (the UserSecretsId in the project file) in every environment, not only Development, ranked
+// below the environment and the command line as in Development.
+static void AddUserSecrets(IHostApplicationBuilder builder)
+{
+    if (builder.Environment.IsDevelopment())
+    {
+        return; // the host added them already
+    }
+
+    var sources = builder.Configuration.Sources;
+    var secrets = new ConfigurationBuilder().AddUserSecrets<PartnerOptions>(optional: true).Sources[0];
+    var environment = sources.Select((source, index) => (source, index))
+        .LastOrDefault(s => s.source is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+    sources.Insert(environment.source is null ? sources.Count : environment.index, secrets);
+}

@@ -13,6 +13,7 @@ public sealed partial class ServiceBusConsumer(
     ServiceBusClient client,
     IOptions<PartnerOptions> options,
     UpdateProcessor processor,
+    IHostApplicationLifetime lifetime,
     ILogger<ServiceBusConsumer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -27,7 +28,18 @@ public sealed partial class ServiceBusConsumer(
         receiver.ProcessMessageAsync += HandleAsync;
         receiver.ProcessErrorAsync += args =>
         {
-            LogReceiveError(args.Exception, args.EntityPath, args.ErrorSource.ToString());
+            if (args.Exception is ServiceBusException { Reason: ServiceBusFailureReason.MessagingEntityNotFound })
+            {
+                // The queue went away while running (checked at start): one line and a non-zero exit, no stack trace.
+                LogQueueGone(args.EntityPath);
+                Environment.ExitCode = ExitCodes.Unavailable;
+                lifetime.StopApplication();
+            }
+            else
+            {
+                LogReceiveError(args.Exception, args.EntityPath, args.ErrorSource.ToString());
+            }
+
             return Task.CompletedTask;
         };
 
@@ -64,8 +76,9 @@ public sealed partial class ServiceBusConsumer(
             return;
         }
 
-        processor.Handle(hubEvent); // an exception here abandons the message: it comes back, then dead-letters
+        var outcome = processor.Handle(hubEvent); // an exception here abandons the message: it comes back, then dead-letters
         await args.CompleteMessageAsync(message, args.CancellationToken);
+        DeliveryLog.Delivered(logger, "Service Bus queue " + args.EntityPath, hubEvent, outcome);
     }
 
     private async Task DeadLetterAsync(ProcessMessageEventArgs args, string reason, string description)
@@ -77,6 +90,9 @@ public sealed partial class ServiceBusConsumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on Service Bus queue {Queue}")]
     private partial void LogListening(string queue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Service Bus queue {Queue} no longer exists; stopping")]
+    private partial void LogQueueGone(string queue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered message {MessageId}: {Reason}")]
     private partial void LogDeadLettered(string messageId, string reason);

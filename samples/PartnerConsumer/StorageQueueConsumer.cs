@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
@@ -15,6 +17,7 @@ public sealed partial class StorageQueueConsumer(
     IOptions<PartnerOptions> options,
     UpdateProcessor processor,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<StorageQueueConsumer> logger) : BackgroundService
 {
     private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
@@ -38,6 +41,21 @@ public sealed partial class StorageQueueConsumer(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // The queue went away while running (checked at start): one line and a non-zero exit, no stack trace.
+                LogQueueGone(settings.QueueName, e.ErrorCode ?? "404");
+                Environment.ExitCode = ExitCodes.Unavailable;
+                lifetime.StopApplication();
+                return;
+            }
+            catch (Exception e) when (e is RequestFailedException or AggregateException)
+            {
+                // The SDK already retried: wait and try again (the storage account may be restarting).
+                LogReceiveFailed(settings.QueueName, e is RequestFailedException r ? r.ErrorCode ?? r.Status.ToString(CultureInfo.InvariantCulture) : e.GetBaseException().Message);
+                messages = [];
+                idle = MaxIdleDelay;
             }
 
             if (messages.Length == 0)
@@ -77,9 +95,10 @@ public sealed partial class StorageQueueConsumer(
             return;
         }
 
+        Outcome outcome;
         try
         {
-            processor.Handle(hubEvent);
+            outcome = processor.Handle(hubEvent);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -94,6 +113,7 @@ public sealed partial class StorageQueueConsumer(
         }
 
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        DeliveryLog.Delivered(logger, "Storage queue " + queue.Name, hubEvent, outcome);
     }
 
     private async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message, string reason, CancellationToken cancellationToken)
@@ -106,6 +126,12 @@ public sealed partial class StorageQueueConsumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on storage queue {Queue}")]
     private partial void LogListening(string queue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storage queue {Queue} no longer exists ({ErrorCode}); stopping")]
+    private partial void LogQueueGone(string queue, string errorCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read storage queue {Queue} ({Reason}); trying again")]
+    private partial void LogReceiveFailed(string queue, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Moved message {MessageId} to the poison queue: {Reason}")]
     private partial void LogPoisoned(string messageId, string reason);

@@ -36,7 +36,8 @@ public sealed record CollaborationView(string Id, long Sequence, string LastUpda
 /// This sample keeps its state in memory (the last <see cref="RememberedPerCollaboration"/> updates of each
 /// collaboration). A real partner keeps the handled ids and each collaboration's updates in its own database, written in
 /// the same transaction as the change the update causes, so a crash between "applied" and "acknowledged" turns into a
-/// harmless duplicate.
+/// harmless duplicate. It logs only a gap; the channel that received the delivery logs its one line
+/// (<see cref="DeliveryLog"/>) with the outcome returned here.
 /// </summary>
 public sealed partial class UpdateProcessor(ILogger<UpdateProcessor> logger)
 {
@@ -57,7 +58,6 @@ public sealed partial class UpdateProcessor(ILogger<UpdateProcessor> logger)
         {
             if (!seen.Add(hubEvent.Id))
             {
-                LogDuplicate(hubEvent.Id, hubEvent.Collaboration);
                 return Outcome.Duplicate;
             }
 
@@ -81,14 +81,7 @@ public sealed partial class UpdateProcessor(ILogger<UpdateProcessor> logger)
             }
 
             collaborations[hubEvent.Collaboration] = Fold(hubEvent.Collaboration, history);
-            if (newest is { } current && hubEvent.Sequence <= current)
-            {
-                LogLate(hubEvent.Id, hubEvent.Collaboration, hubEvent.Sequence, current);
-                return Outcome.Late;
-            }
-
-            LogApplied(hubEvent.Id, hubEvent.Kind, hubEvent.Collaboration, hubEvent.Sequence);
-            return Outcome.Applied;
+            return newest is { } current && hubEvent.Sequence <= current ? Outcome.Late : Outcome.Applied;
         }
     }
 
@@ -118,15 +111,6 @@ public sealed partial class UpdateProcessor(ILogger<UpdateProcessor> logger)
             seen.Remove(seenOrder.Dequeue());
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied update {UpdateId} ({Kind}) to {CollaborationId} at sequence {Sequence}")]
-    private partial void LogApplied(string updateId, string kind, string collaborationId, long sequence);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied late update {UpdateId} of {CollaborationId} in its place: sequence {Sequence}, before {CurrentSequence}")]
-    private partial void LogLate(string updateId, string collaborationId, long sequence, long currentSequence);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped duplicate update {UpdateId} of {CollaborationId}")]
-    private partial void LogDuplicate(string updateId, string collaborationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Collaboration {CollaborationId} went from sequence {From} to {To}; the missing ones may still arrive (late, applied in their place) or never")]
     private partial void LogGap(string collaborationId, long from, long to);

@@ -23,7 +23,8 @@ public static partial class WebhookReceiver
     {
         // The library takes the secret with or without its "whsec_" prefix and checks the timestamp tolerance itself.
         var webhooks = secrets.Select(s => new StandardWebhook(s)).ToArray();
-        endpoints.MapPost(path, (HttpRequest request, UpdateProcessor processor, ILogger<UpdateProcessor> logger, CancellationToken cancellationToken) =>
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebhookReceiver).FullName!);
+        endpoints.MapPost(path, (HttpRequest request, UpdateProcessor processor, CancellationToken cancellationToken) =>
             ReceiveAsync(request, webhooks, processor, logger, cancellationToken));
         return endpoints;
     }
@@ -89,7 +90,7 @@ public static partial class WebhookReceiver
         }
 
         // Keep this fast: the hub waits for the answer. A real partner stores the event here and works on it later.
-        processor.Handle(hubEvent);
+        DeliveryLog.Delivered(logger, "Webhook delivery, signature verified", hubEvent, processor.Handle(hubEvent));
         return Results.NoContent();
     }
 

@@ -21,6 +21,7 @@ public sealed partial class LayeringTests
         ["Normalisation", "Collaborations"],
         ["Sources", "Partners"],
         ["Ingest", "Delivery", "Digest", "Register"],
+        ["Portal"],
         ["Hosting"],
     ];
 

@@ -135,6 +135,12 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             await HttpAsync(pair, "RemoveCollaborationMember", HttpMethod.Delete, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}/members/0127", Admin),
         ["GetAsset"] = pair => HttpAsync(pair, "GetAsset", HttpMethod.Get, "/assets/hub.css"),
         ["GetAccessibilityStatement"] = pair => HttpAsync(pair, "GetAccessibilityStatement", HttpMethod.Get, "/tillganglighet?lang=en"),
+        ["CreatePortalLink"] = async pair =>
+            await HttpAsync(pair, "CreatePortalLink", HttpMethod.Post, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/portal-links", Admin, null, "id", "url", "expiresAt"),
+        ["RevokePortalLink"] = async pair =>
+            await HttpAsync(pair, "RevokePortalLink", HttpMethod.Delete, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/portal-links/pl_0000000000000000", Admin),
+        ["GetPortalPage"] = pair => HttpAsync(pair, "GetPortalPage", HttpMethod.Get, "/portal/leveranser?lang=en"),
+        ["PostPortalForm"] = pair => HttpAsync(pair, "PostPortalForm", HttpMethod.Post, "/portal/omspelning", null, """{"update":"not a form"}"""),
         ["MaintainCollaborationIndex"] = pair => TimerAsync(pair, "MaintainCollaborationIndex"),
         ["SweepFanout"] = pair => TimerAsync(pair, "SweepFanout"),
         ["SweepRetention"] = pair => TimerAsync(pair, "SweepRetention"),

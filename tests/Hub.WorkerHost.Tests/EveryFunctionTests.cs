@@ -140,9 +140,30 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         var (styles, _) = await HttpAsync("GetAsset", HttpMethod.Get, "/assets/hub.css");
         Assert.Equal(HttpStatusCode.OK, styles);
 
+        // The operator issues the partner a sign-in link to its partner page; its page opens, its button is a form; a
+        // second link is revoked. Without a session the partner page asks for a sign-in; a form that is not one is refused.
+        var (linked, link) = await HttpAsync("CreatePortalLink", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/portal-links", Admin);
+        Assert.Equal(HttpStatusCode.Created, linked);
+        var signIn = await PageAsync("GetPortalPage", new Uri(link.GetProperty("url").GetString()!).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, signIn.Status);
+        Assert.Contains("<form method=\"post\" action=\"/portal/logga-in\"", signIn.Html, StringComparison.Ordinal);
+        var notSignedIn = await PageAsync("GetPortalPage", "/portal/leveranser");
+        Assert.Equal(HttpStatusCode.Unauthorized, notSignedIn.Status);
+        Assert.Contains("Du är inte inloggad", notSignedIn.Html, StringComparison.Ordinal);
+        var (notAForm, _) = await HttpAsync("PostPortalForm", HttpMethod.Post, "/portal/omspelning", null, new { update = "x" });
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notAForm);
+        Assert.Equal(HttpStatusCode.NoContent, (await HttpAsync("RevokePortalLink", HttpMethod.Delete, $"/api/v1/admin/partners/tour-partner/portal-links/{link.GetProperty("id").GetString()}", Admin)).Status);
+
         var (audited, audit) = await HttpAsync("ListAudit", HttpMethod.Get, "/api/v1/admin/audit?limit=100", Admin);
         Assert.Equal(HttpStatusCode.OK, audited);
         Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "source.key.revoked" && e.GetProperty("target").GetString() == "tour-source");
+    }
+
+    private async Task<(HttpStatusCode Status, string Html)> PageAsync(string function, string path)
+    {
+        using var response = await fixture.Worker.InvokeHttpAsync(function, WorkerFixture.Request(HttpMethod.Get, path));
+        _tour.Add((function, $"GET {path.Split('?')[0]}: {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}"));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private QueueClient Queue(string name) => new(fixture.Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });

@@ -59,4 +59,30 @@ public static class AdminPut
             await audit.RecordAsync(caller, action, target, credentialId(value), cancellationToken);
             return HubResults.Json(value);
         });
+
+    /// <summary>
+    /// <c>DELETE …/{kind}/{credentialId}</c> of a source or a partner (<paramref name="subject"/>): a credential id of the kind
+    /// the route names is revoked at once, anything else is a 404; audited as <c>{subject}.key.revoked</c> or <c>.secret.revoked</c>.
+    /// </summary>
+    public static Task<IResult> RevokeAsync<T>(
+        KeyAuthenticator keys,
+        AuditLog audit,
+        HttpRequest request,
+        string subject,
+        string target,
+        string kind,
+        string credentialId,
+        Func<Task<AdminOutcome<T>>> revoke,
+        string notFound,
+        CancellationToken cancellationToken) =>
+        CredentialAsync(
+            keys,
+            audit,
+            request,
+            $"{subject}.{(kind == "keys" ? "key" : "secret")}.revoked",
+            target,
+            () => CredentialKinds.Matches(kind, credentialId) ? revoke() : Task.FromResult<AdminOutcome<T>>(new AdminOutcome<T>.NotFound()),
+            _ => credentialId,
+            notFound,
+            cancellationToken);
 }

@@ -8,6 +8,7 @@ using Mellanrum.Hub.Functions.Http;
 using Mellanrum.Hub.Functions.Ingest;
 using Mellanrum.Hub.Functions.Meta;
 using Mellanrum.Hub.Functions.Partners;
+using Mellanrum.Hub.Functions.Portal;
 using Mellanrum.Hub.Functions.Read;
 using Mellanrum.Hub.Functions.Sources;
 using Mellanrum.Hub.Ingest;
@@ -429,6 +430,32 @@ public static class ApiOperations
                 Answer(200, "The partner, with the credentials still valid.", "Mottagaren, med de uppgifter som fortfarande gäller.", ApiSamples.PartnerUpdated),
                 Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
                 Refusal(Problem.NotFound("No such partner, or no such valid credential of it."), "No such partner, or no such valid credential of it.", "Ingen sådan mottagare, eller ingen sådan giltig uppgift."),
+            ]),
+        new(
+            nameof(PortalLinkFunctions.CreatePortalLink),
+            "administration",
+            new("Issue a partner a sign-in link to its partner page", "Ge en mottagare en inloggningslänk till mottagarsidan"),
+            new("A link to /portal that signs the partner in once, within 24 hours: url is shown only in this answer (the hub keeps a hash of its token), id revokes it. The link opens a page whose button (a POST) uses it, so a mail scanner following the link uses nothing; the session it starts lasts 8 hours and sees this partner alone. Admin key.", "En länk till /portal som loggar in mottagaren en gång, inom 24 timmar: url visas bara i detta svar (navet sparar ett hashvärde av dess kod), id återkallar den. Länken öppnar en sida vars knapp (en POST) använder den, så att en e-postskanner som följer länken inte förbrukar något; sessionen den startar gäller i 8 timmar och ser bara denna mottagare. Administratörsnyckeln."),
+            [AdminKey],
+            [PartnerId],
+            null,
+            [
+                Answer(201, "The link, shown once.", "Länken, visas en gång.", ApiSamples.PortalLink),
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such partner."), "No such partner.", "Ingen sådan mottagare."),
+            ]),
+        new(
+            nameof(PortalLinkFunctions.RevokePortalLink),
+            "administration",
+            new("Revoke a sign-in link", "Återkalla en inloggningslänk"),
+            new("The link (named by the id its answer gave) signs in no more; a session it already started is not ended. Admin key.", "Länken (angiven med id:t i dess svar) loggar inte in längre; en session som den redan startat avslutas inte. Administratörsnyckeln."),
+            [AdminKey],
+            [PartnerId, Path("linkId", "The link's id (pl_…), as its answer shows it.", "Länkens id (pl_…), som dess svar visar det.", ApiSamples.PortalLink.Id)],
+            null,
+            [
+                new(204, new("Revoked.", "Återkallad."), [], []),
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("No such partner, or no such link of it."), "No such partner, or no such link of it.", "Ingen sådan mottagare, eller ingen sådan länk."),
             ]),
         new(
             nameof(CollaborationFunctions.PutCollaboration),

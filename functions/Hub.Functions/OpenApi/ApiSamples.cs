@@ -154,6 +154,11 @@ public static class ApiSamples
     public static readonly IssuedCredential PartnerSecretRotation = SecretRotation with { Id = PartnerId, CredentialId = "sec_0ae4c61d5b38" };
     public static readonly IssuedCredential PartnerKeyRotation = KeyRotation with { Id = PartnerId, CredentialId = "key_c48f12e9a0d7", Key = PartnerKey };
 
+    public static readonly Portal.PortalLinkAnswer PortalLink = new(
+        "pl_0k3v9q2m7x4d8r1a",
+        "https://mellanrum.se/portal/logga-in?token=pl_0k3v9q2m7x4d8r1a.kR2v0aQm9ZtX4pLw7nHc3sYb6uEf1gJd8oVi5yTqB0M",
+        Rotated.AddHours(24));
+
     public static readonly AuditEntry AuditEntry = new(Ids.Deterministic("audit", "1"), Rotated, "admin:3f9a0c12de45", "source.secret.rotated", SourceId, "sec_77b0e3a4f912");
     public static readonly CursorPage<AuditEntry> Audit = new([AuditEntry], Paging.DefaultLimit, null);
 
@@ -193,7 +198,7 @@ public static class ApiSamples
     private static readonly Dictionary<Type, object> ByType = new object[]
     {
         Posted, Update, Collaboration, CollaborationSummary, CollaborationChange, Accepted, Collaborations, Timeline, Rejection, Rejections, SourceRegistration, SourceRegistered,
-        SecretRotation, AuditEntry, Audit, Collaboration.Members[0], RotatedOut, PartnerRegistration, PartnerRegistered, Delivered, DeadLetter, Deliveries, Replay, DigestSent, ApiInfo.Current, Healthy, Link,
+        SecretRotation, AuditEntry, Audit, Collaboration.Members[0], RotatedOut, PartnerRegistration, PartnerRegistered, Delivered, DeadLetter, Deliveries, Replay, DigestSent, ApiInfo.Current, Healthy, Link, PortalLink,
     }.ToDictionary(o => o.GetType());
 
     /// <summary>The sample of a record, where there is one.</summary>

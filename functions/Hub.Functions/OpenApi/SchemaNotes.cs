@@ -50,6 +50,7 @@ public static class SchemaNotes
         [typeof(IssuedCredential)] = new(
             "A new credential, shown this once: secret for a signing secret, key for a Bearer key; the one it replaces works until previousValidUntil.",
             "En ny inloggningsuppgift, visas denna enda gång: secret för en signeringshemlighet, key för en Bearer-nyckel; den den ersätter fungerar till previousValidUntil."),
+        [typeof(Portal.PortalLinkAnswer)] = new("A sign-in link to the partner page, shown once: id revokes it, url signs in once before expiresAt.", "En inloggningslänk till mottagarsidan, visas en gång: id återkallar den, url loggar in en gång före expiresAt."),
         [typeof(AuditEntry)] = new("One administrative act: who (a key's id, never the key), what, on what, when.", "En administrativ handling: vem (en nyckels id, aldrig nyckeln), vad, på vad, när."),
         [typeof(IngestAnswer)] = new("The answer to a stored update: its id, and whether it was a repeat.", "Svaret på en lagrad uppdatering: dess id och om den var en upprepning."),
         [typeof(ProblemBody)] = new(

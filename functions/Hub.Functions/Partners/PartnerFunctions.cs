@@ -61,16 +61,7 @@ public sealed class PartnerFunctions(KeyAuthenticator keys, AuditLog audit, Part
         string kind,
         string credentialId,
         CancellationToken cancellationToken) =>
-        AdminPut.CredentialAsync(
-            keys,
-            audit,
-            request,
-            $"partner.{(kind == "keys" ? "key" : "secret")}.revoked",
-            partnerId,
-            () => CredentialKinds.Matches(kind, credentialId) ? administration.RevokeAsync(partnerId, credentialId, cancellationToken) : Task.FromResult<AdminOutcome<PartnerView>>(new AdminOutcome<PartnerView>.NotFound()),
-            _ => credentialId,
-            "No such partner, or no such valid credential of it.",
-            cancellationToken);
+        AdminPut.RevokeAsync(keys, audit, request, "partner", partnerId, kind, credentialId, () => administration.RevokeAsync(partnerId, credentialId, cancellationToken), "No such partner, or no such valid credential of it.", cancellationToken);
 
     /// <summary><c>GET /api/v1/admin/partners/{partnerId}/deliveries?limit=&amp;offset=</c>: attempts newest first and dead letters; 400, 401, 404.</summary>
     [Function(nameof(ListDeliveries))]

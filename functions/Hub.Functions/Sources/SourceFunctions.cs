@@ -55,16 +55,7 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
         string kind,
         string credentialId,
         CancellationToken cancellationToken) =>
-        AdminPut.CredentialAsync(
-            keys,
-            audit,
-            request,
-            $"source.{(kind == "keys" ? "key" : "secret")}.revoked",
-            sourceId,
-            () => CredentialKinds.Matches(kind, credentialId) ? administration.RevokeAsync(sourceId, credentialId, cancellationToken) : Task.FromResult<AdminOutcome<SourceRegistrationResult>>(new AdminOutcome<SourceRegistrationResult>.NotFound()),
-            _ => credentialId,
-            "No such source, or no such valid credential of it.",
-            cancellationToken);
+        AdminPut.RevokeAsync(keys, audit, request, "source", sourceId, kind, credentialId, () => administration.RevokeAsync(sourceId, credentialId, cancellationToken), "No such source, or no such valid credential of it.", cancellationToken);
 
     /// <summary><c>GET /api/v1/sources/{sourceId}/rejections?limit=&amp;offset=</c>: newest first; 400, 401, 404 (the admin key, no such source).</summary>
     [Function(nameof(ListRejections))]

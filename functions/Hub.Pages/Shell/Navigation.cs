@@ -9,6 +9,7 @@ public static class Navigation
     public static readonly IReadOnlyList<NavigationItem> Main =
     [
         new("api", "/api/v1/openapi", new("API", "API")),
+        new("portal", "/portal", new("Mottagarsidan", "Partner page")),
     ];
 
     public static readonly IReadOnlyList<NavigationItem> Footer =

@@ -12,12 +12,32 @@ public sealed record OutboundEvent(string UpdateId, string Collaboration, string
     public const string EventType = "se.samverkan.update";
     public const string ContentType = "application/cloudevents+json";
 
+    /// <summary>The type of a test event a partner sends itself from its partner page (no update behind it).</summary>
+    public const string TestEventType = "se.samverkan.test";
+
     public static readonly CloudEventAttribute OrganisationAttribute = CloudEventAttribute.CreateExtension("organisation", CloudEventAttributeType.String);
     public static readonly CloudEventAttribute CollaborationAttribute = CloudEventAttribute.CreateExtension("collaboration", CloudEventAttributeType.String);
     public static readonly CloudEventAttribute KindAttribute = CloudEventAttribute.CreateExtension("kind", CloudEventAttributeType.String);
     public static readonly CloudEventAttribute AreaAttribute = CloudEventAttribute.CreateExtension("area", CloudEventAttributeType.String);
 
     private static readonly JsonEventFormatter Formatter = new(HubJson.Options, default);
+
+    /// <summary>A test event for partner <paramref name="partnerId"/>: type <see cref="TestEventType"/>, no sequence, data saying what it is.</summary>
+    public static OutboundEvent Test(string id, string partnerId, DateTimeOffset at)
+    {
+        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0)
+        {
+            Id = id,
+            Source = new Uri("/portal", UriKind.Relative),
+            Type = TestEventType,
+            Subject = partnerId,
+            Time = at,
+            DataContentType = "application/json",
+            Data = JsonSerializer.SerializeToElement(new { message = "A test event sent from the partner page; it is no update.", partnerId }, HubJson.Options),
+        };
+        var body = Formatter.EncodeStructuredModeMessage(cloudEvent, out _);
+        return new OutboundEvent(id, "test", "test", string.Empty, null, null, body);
+    }
 
     public static OutboundEvent From(NormalisedUpdate update, long? sequence)
     {

@@ -14,7 +14,7 @@ public sealed record ReplayResult(string PartnerId, DateTimeOffset From, DateTim
 /// A replay waits for no predecessor and is marked as one (on Service Bus: a <c>MessageId</c> of its own, so duplicate
 /// detection does not drop it, and the application property <c>replay</c>).
 /// </summary>
-public sealed class ReplayService(HubStorage storage, UpdateStore updates, FanoutService fanout, DeliveryLog log, ILogger<ReplayService> logger)
+public sealed class ReplayService(HubStorage storage, UpdateStore updates, FanoutService fanout, DeliveryLog log, TimeProvider time, ILogger<ReplayService> logger)
 {
     public const int MaxUpdates = 10_000;
 
@@ -53,6 +53,52 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
             }
         }
 
+        var attempts = await SendAgainAsync(partner, ids, deadLetters, cancellationToken);
+        return new ReplayResult(partner.Id, from, to, attempts.Updates, attempts.Attempts);
+    }
+
+    /// <summary>
+    /// Sends one update again to <paramref name="partner"/>, by the same rules as a range: only an update in the partner's own
+    /// delivery log (an attempt or a dead letter) can be sent again, so an id of another's update replays nothing (null).
+    /// </summary>
+    public async Task<ReplayResult?> ReplayOneAsync(Partner partner, string updateId, CancellationToken cancellationToken)
+    {
+        if (updateId is not { Length: 26 } || !updateId.All(char.IsAsciiLetterOrDigit))
+        {
+            return null;
+        }
+
+        await log.FlushAsync(cancellationToken);
+        var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
+        var deadLetters = new List<(string UpdateId, string Channel)>();
+        var known = false;
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partner.Id && e.RowKey.CompareTo("dead-" + updateId + "-") >= 0 && e.RowKey.CompareTo("dead-" + updateId + ".") < 0, cancellationToken: cancellationToken))
+        {
+            deadLetters.Add((updateId, row.GetString("Channel")));
+            known = true;
+        }
+
+        if (!known)
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partner.Id} and RowKey lt {"a"} and UpdateId eq {updateId}"), maxPerPage: 1, select: ["UpdateId"], cancellationToken: cancellationToken))
+            {
+                known = true;
+                break;
+            }
+        }
+
+        if (!known)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var sent = await SendAgainAsync(partner, [updateId], deadLetters, cancellationToken);
+        return new ReplayResult(partner.Id, now, now, sent.Updates, sent.Attempts);
+    }
+
+    private async Task<(int Updates, IReadOnlyList<DeliveryAttempt> Attempts)> SendAgainAsync(Partner partner, IReadOnlyList<string> ids, IReadOnlyList<(string UpdateId, string Channel)> deadLetters, CancellationToken cancellationToken)
+    {
         var events = new List<OutboundEvent>();
         foreach (var id in ids.Take(MaxUpdates))
         {
@@ -83,6 +129,6 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
         }
 
         logger.LogInformation("Replayed {Count} update(s) to partner {PartnerId}", events.Count, partner.Id);
-        return new ReplayResult(partner.Id, from, to, events.Count, attempts);
+        return (events.Count, attempts);
     }
 }

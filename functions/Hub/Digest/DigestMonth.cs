@@ -12,10 +12,16 @@ public readonly record struct DigestMonth : IComparable<DigestMonth>
     private static readonly string[] EnglishNames =
         ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
+    /// <summary>
+    /// The last year a month may be in: a month's digest reads up to the end of the month after it, in Stockholm time,
+    /// and <see cref="DateTimeOffset"/> ends with 9999, so the hub keeps a year's margin.
+    /// </summary>
+    public const int MaxYear = 9997;
+
     public DigestMonth(int year, int month)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(year, 1900);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(year, 9998);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(year, MaxYear);
         ArgumentOutOfRangeException.ThrowIfLessThan(month, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(month, 12);
         Year = year;
@@ -53,7 +59,7 @@ public readonly record struct DigestMonth : IComparable<DigestMonth>
         TryParse(value, out var month) ? month : throw new FormatException("A month is written yyyy-MM, e.g. 2026-03.");
 
     /// <summary>The failing field of a month that does not parse, for a problem answer.</summary>
-    public static InvalidParameter Invalid(string? value) => new("month", "A month is written yyyy-MM, e.g. 2026-03.", Ids.Echo(value));
+    public static InvalidParameter Invalid(string? value) => new("month", "A month is written yyyy-MM, e.g. 2026-03, from 1900-01 to 9997-12.", Ids.Echo(value));
 
     /// <summary>Accepts exactly <c>yyyy-MM</c>.</summary>
     public static bool TryParse(string? value, out DigestMonth month)
@@ -62,7 +68,7 @@ public readonly record struct DigestMonth : IComparable<DigestMonth>
         if (value is not { Length: 7 } || value[4] != '-'
             || !int.TryParse(value.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
             || !int.TryParse(value.AsSpan(5, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            || year < 1900 || year > 9998 || number < 1 || number > 12)
+            || year < 1900 || year > MaxYear || number < 1 || number > 12)
         {
             return false;
         }

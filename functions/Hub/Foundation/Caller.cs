@@ -1,6 +1,6 @@
 namespace Mellanrum.Hub.Foundation;
 
-/// <summary>Who asks: the operator (admin key), a source (its own key: its id and organisation), or nobody in particular.</summary>
+/// <summary>Who asks: the operator (admin key), a source (its own key: its id and organisation), a partner on its partner page, or nobody in particular.</summary>
 public abstract record Caller
 {
     public static readonly Caller Anonymous = new AnonymousCaller();
@@ -13,6 +13,9 @@ public abstract record Caller
     /// <summary>A registered source, identified by its own key (<paramref name="KeyId"/>); it speaks for <paramref name="SourceOrganisation"/>.</summary>
     public sealed record SourceCaller(string SourceId, string SourceOrganisation, string KeyId = "") : Caller;
 
+    /// <summary>A partner signed in to its partner page: the session (named by <paramref name="SessionId"/>, never its cookie).</summary>
+    public sealed record PortalCaller(string SessionId, string PartnerId) : Caller;
+
     /// <summary>No key (or one that matched nothing).</summary>
     public sealed record AnonymousCaller : Caller;
 
@@ -23,6 +26,7 @@ public abstract record Caller
     {
         AdminCaller a => $"admin:{a.KeyId}",
         SourceCaller s => $"source:{s.SourceId}:{s.KeyId}",
+        PortalCaller p => $"portal:{p.SessionId}",
         _ => "anonymous",
     };
 

@@ -26,6 +26,8 @@ public sealed class HubStorage(TableServiceClient tables, QueueServiceClient que
     public const string SourceKeysTable = "SourceKeys";
     public const string AuditTable = "Audit";
     public const string WebhookIdsTable = "WebhookIds";
+    public const string PortalLinksTable = "PortalLinks";
+    public const string PortalSessionsTable = "PortalSessions";
 
     /// <summary>Logical queue names; the real names come from the settings the triggers use (<c>%HubInboundQueue%</c> ...).</summary>
     public const string InboundQueue = "inbound-updates";

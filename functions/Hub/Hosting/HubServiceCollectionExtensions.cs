@@ -6,6 +6,7 @@ using Mellanrum.Hub.Ingest;
 using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Partners;
+using Mellanrum.Hub.Portal;
 using Mellanrum.Hub.Sources;
 using Mellanrum.Hub.Updates;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,7 @@ public static class HubServiceCollectionExtensions
         services.AddIngest();
         services.AddDelivery(configuration);
         services.AddDigest(configuration);
+        services.AddPortal();
         services.AddSingleton<IDigestSource, TableDigestSource>();
         services.AddSingleton<IDigestLedger, TableDigestLedger>();
         services.AddValidatedOptions<RetentionOptions>(RetentionOptions.Section);

@@ -62,8 +62,14 @@ public sealed class HubLocalProcessTests
             await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
             Assert.Contains(output, l => l.Contains("curl", StringComparison.Ordinal));
 
+            // The storage connection string a partner's consumer uses: Azurite's real ports, not UseDevelopmentStorage=true.
+            Assert.Contains(
+                $"  export Partner__Storage__ConnectionString='{AzuriteProcess.ConnectionStringFor(blob, queue, table)}'",
+                output);
+            Assert.Contains("Partners: none yet (register one as in README.md; the sample consumer is samples/PartnerConsumer).", output);
+
             // The banner's hint names the key file by its full path, so it works from whatever folder one runs it in.
-            var hint = Assert.Single(output, l => l.Contains("Authorization: Bearer $(cat '", StringComparison.Ordinal));
+            var hint = Assert.Single(output, l => l.Contains("/api/v1/admin/sources/", StringComparison.Ordinal) && l.Contains("Authorization: Bearer $(cat '", StringComparison.Ordinal));
             var keyFile = hint.Split("$(cat '")[1].Split("')")[0];
             Assert.True(Path.IsPathRooted(keyFile), hint);
             using var client = OpenApiValidatingHandler.Client(new Uri($"http://127.0.0.1:{http}"));

@@ -47,7 +47,10 @@ public sealed partial class OpenApiContract(JsonObject document)
 
         var relative = absolutePath[ApiRoot.Length..];
         var lower = method.ToLowerInvariant();
-        return _operations.Where(o => o.Method == lower && o.Pattern.IsMatch(relative)).Select(o => ((string, string, JsonObject)?)(o.Template, o.Method, o.Operation)).FirstOrDefault();
+        // As the hosts route: of the templates that match, the one with the most literal segments wins.
+        return _operations.Where(o => o.Method == lower && o.Pattern.IsMatch(relative))
+            .OrderByDescending(o => o.Template.Split('/').Count(segment => !segment.StartsWith('{')))
+            .Select(o => ((string, string, JsonObject)?)(o.Template, o.Method, o.Operation)).FirstOrDefault();
     }
 
     /// <summary>What is wrong with an answer, or null when it is what the document says (or the path is not documented).</summary>

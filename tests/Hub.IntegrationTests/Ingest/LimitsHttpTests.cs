@@ -115,4 +115,22 @@ public sealed class LimitsHttpTests(LocalHubFixture hub) : IClassFixture<LocalHu
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal(["partnerId"], Fields(await JsonAsync(response)));
     }
+
+    [Theory]
+    [InlineData("9998-12")]
+    [InlineData("9999-12")]
+    [InlineData("0000-01")]
+    [InlineData("2026-13")]
+    public async Task DigestOfAMonthAtOrPastTheCalendarsEdge_IsA4xxProblem_NeverA500(string month)
+    {
+        using (var put = await hub.Client.SendAsync(hub.Admin(HttpMethod.Put, "/api/v1/admin/partners/haninge-edge", new { organisation = "0136", channels = new[] { new { type = "queue" } } })))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+
+        using var response = await hub.Client.SendAsync(hub.Admin(HttpMethod.Get, $"/api/v1/partners/haninge-edge/digests/{month}"));
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((int)response.StatusCode, (await JsonAsync(response)).GetProperty("status").GetInt32());
+    }
 }
