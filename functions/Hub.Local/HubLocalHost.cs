@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Queues;
 using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Functions.Http;
+using Mellanrum.Hub.Functions.Telemetry;
 using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Sources;
@@ -90,6 +91,8 @@ public static class HubLocalHost
         {
             builder.Configuration[keyFile] = Path.Combine(DataFolder(builder.Configuration), KeyFileName);
         }
+
+        builder.Services.AddHubTelemetry(builder.Configuration);
 
         // Kestrel's own refusals (a request line or header it cannot read) as problem details, as every other answer.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Use(KestrelRefusals.Middleware)));

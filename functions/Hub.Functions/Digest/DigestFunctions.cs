@@ -58,8 +58,8 @@ public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, Ke
         return await viewer.RenderAsync(partner, parsed, cancellationToken) switch
         {
             null => HubResults.Problem(Problem.NotFound($"Nothing happened for this partner in {parsed}: there is no digest for an empty month.")),
-            var rendered when format == "text" => Results.Text(rendered.Text, "text/plain", Encoding.UTF8),
-            var rendered => Results.Text(rendered.Html, "text/html", Encoding.UTF8),
+            var rendered when format == "text" => HubResults.Text(rendered.Text, "text/plain", Encoding.UTF8),
+            var rendered => HubResults.Text(rendered.Html, "text/html", Encoding.UTF8),
         };
     }
 

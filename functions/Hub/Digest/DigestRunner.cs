@@ -65,6 +65,9 @@ public sealed partial class DigestRunner(
     /// <summary>Sends one month's digests (the timer, a catch-up or <c>POST /admin/digests/{yyyy-MM}/send</c>).</summary>
     public async Task<DigestRunResult> RunAsync(DigestMonth month, CancellationToken cancellationToken)
     {
+        // A trace of its own, linked to the timer or the request that asked for it.
+        using var span = HubTracing.StartRoot(HubTracing.Digest);
+        span?.SetTag(HubTracing.MonthTag, month.ToString());
         var index = await DigestMonthIndex.BuildAsync(source, month, cancellationToken);
         LogMonthRead(logger, month.ToString(), index.UpdateCount);
         var from = MailboxAddress.Parse(smtp.Value.From);
@@ -90,6 +93,7 @@ public sealed partial class DigestRunner(
                 {
                     invalid++;
                     LogInvalidRecipient(logger, partner.Id);
+                    HubMetrics.Digest("failed");
                     continue;
                 }
 
@@ -103,6 +107,7 @@ public sealed partial class DigestRunner(
                 if (!await ledger.TryBeginAsync(partner.Id, key, month, cancellationToken))
                 {
                     already++;
+                    HubMetrics.Digest("skipped");
                     continue;
                 }
 
@@ -131,6 +136,7 @@ public sealed partial class DigestRunner(
                     }
 
                     LogNotSent(logger, e, partner.Id, month.ToString(), e.Failure);
+                    HubMetrics.Digest("failed");
                     continue;
                 }
                 catch (Exception e)
@@ -138,16 +144,19 @@ public sealed partial class DigestRunner(
                     // Maybe sent: keep the claim, so that no later run sends it again.
                     uncertain++;
                     LogUncertain(logger, e, partner.Id, month.ToString());
+                    HubMetrics.Digest("failed");
                     continue;
                 }
 
                 // 3. Mark sent. If the process dies just before this, the claim alone still blocks a second email.
                 await ledger.MarkSentAsync(partner.Id, key, month, CancellationToken.None);
                 sent++;
+                HubMetrics.Digest("sent");
             }
         }
 
         var result = new DigestRunResult(month, partners, digests, sent, already, retryable, rejected, uncertain, invalid);
+        span?.SetTag("hub.digests.sent", sent).SetTag("hub.digests.skipped", already).SetTag("hub.digests.failed", retryable + rejected + uncertain);
         LogRun(logger, month.ToString(), partners, digests, sent, already, retryable + rejected, uncertain);
         return result;
     }

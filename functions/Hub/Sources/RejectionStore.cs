@@ -111,6 +111,19 @@ public sealed class RejectionStore(HubStorage storage, TimeProvider time, IOptio
         return await TableSweep.DeleteAsync(table, TableClient.CreateQueryFilter($"RowKey gt {ReverseChronological.Key(before)}"), cancellationToken);
     }
 
+    /// <summary>How many rejections wait (open, not yet resolved): a scan of their keys only, for the metric, read seldom.</summary>
+    public async Task<long> CountOpenAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.RejectionsTable, cancellationToken);
+        long count = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(e => e.GetString("State") == "open", select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     private static TableEntity ToEntity(Rejection r) => new(r.SourceId, r.Id)
     {
         ["Channel"] = r.Channel,

@@ -29,14 +29,22 @@ public sealed class UpdateStore(HubStorage storage, ILogger<UpdateStore> logger)
 
     /// <summary>
     /// Inserts an update: the commit point (a 2xx may be answered after this returns) and the idempotency check. A
-    /// conflict means the same source sent the same key before: the first update is returned as a duplicate.
+    /// conflict means the same source sent the same key before: the first update is returned as a duplicate. The
+    /// update's trace is kept on its row (<see cref="StoredUpdate.Trace"/>), for replays to link to.
     /// </summary>
-    public async Task<StoreResult> InsertAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    public async Task<StoreResult> InsertAsync(NormalisedUpdate update, CancellationToken cancellationToken, CarriedTrace trace = default)
     {
         var updates = await storage.TableAsync(HubStorage.UpdatesTable, cancellationToken);
         try
         {
-            await updates.AddEntityAsync(ToEntity(update), cancellationToken);
+            var entity = ToEntity(update);
+            if (trace.Parent is { } parent)
+            {
+                entity[StoredUpdate.TraceParentColumn] = parent;
+                entity[StoredUpdate.TraceStateColumn] = trace.State;
+            }
+
+            await updates.AddEntityAsync(entity, cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsConflict())
         {
