@@ -109,6 +109,11 @@ public static class HubLocalHost
 
         var functions = FunctionCatalog.Load();
         var hostJson = HostJson.Load();
+        if (builder.Configuration.GetValue<TimeSpan?>("Local:QueueLease") is { } lease)
+        {
+            hostJson = hostJson with { Queues = hostJson.Queues with { Lease = lease } };
+        }
+
         builder.Services.AddSingleton(new ServedFunctions(functions, hostJson));
         foreach (var function in functions)
         {

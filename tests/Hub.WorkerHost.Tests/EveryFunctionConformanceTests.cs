@@ -172,7 +172,7 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
         ["PostPortalForm"] = pair => HttpAsync(pair, "PostPortalForm", HttpMethod.Post, "/portal/omspelning", null, """{"update":"not a form"}"""),
         ["MaintainCollaborationIndex"] = pair => TimerAsync(pair, "MaintainCollaborationIndex"),
         ["SweepFanout"] = pair => TimerAsync(pair, "SweepFanout"),
-        ["SweepRejections"] = pair => TimerAsync(pair, "SweepRejections"),
+        ["SweepRetention"] = pair => TimerAsync(pair, "SweepRetention"),
         ["SendMonthlyDigest"] = pair => TimerAsync(pair, "SendMonthlyDigest"),
     };
 

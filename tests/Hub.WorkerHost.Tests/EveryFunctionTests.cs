@@ -133,7 +133,7 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
 
         // The host's other timers, and the meta endpoints.
         Assert.True((await TimerAsync("SweepFanout")).Succeeded);
-        Assert.True((await TimerAsync("SweepRejections")).Succeeded);
+        Assert.True((await TimerAsync("SweepRetention")).Succeeded);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetHealth", HttpMethod.Get, "/api/v1/health")).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetApiInfo", HttpMethod.Get, "/api/v1/api-info")).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApi", HttpMethod.Get, "/api/v1/openapi")).Status);

@@ -190,6 +190,22 @@ public sealed class DeliveryLog(HubStorage storage, ILogger<DeliveryLog> logger)
         await table.DeleteEntityAsync(partnerId, $"dead-{updateId}-{channel}", cancellationToken: cancellationToken);
     }
 
+    /// <summary>Deletes delivery attempts made before <paramref name="before"/> (the retention sweep), in every partner's log; returns how many.</summary>
+    public async Task<int> SweepAttemptsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
+
+        // Attempt keys start with inverted ticks (older attempts have larger keys) and sort before "a"; dead letters after.
+        return await TableSweep.DeleteAsync(table, TableClient.CreateQueryFilter($"RowKey gt {ReverseChronological.Key(before)} and RowKey lt {"a"}"), cancellationToken);
+    }
+
+    /// <summary>Deletes dead letters given up before <paramref name="before"/> (the retention sweep); returns how many.</summary>
+    public async Task<int> SweepDeadLettersAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
+        return await TableSweep.DeleteAsync(table, TableClient.CreateQueryFilter($"RowKey ge {"dead-"} and RowKey lt {"dead."} and At lt {before}"), cancellationToken);
+    }
+
     public async Task<(IReadOnlyList<DeliveryAttempt> Attempts, IReadOnlyList<DeadLetter> DeadLetters)> ListAsync(string partnerId, int limit, int offset, CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken);

@@ -41,6 +41,8 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<IDigestSource, TableDigestSource>();
         services.AddSingleton<IDigestLedger, TableDigestLedger>();
         services.AddRegister();
+        services.AddValidatedOptions<RetentionOptions>(RetentionOptions.Section);
+        services.AddSingleton<RetentionSweep>();
         return services;
     }
 }

@@ -15,7 +15,7 @@ public sealed class TriggerSettingsTests
     public void Defaults_NameEverySettingTheTriggersUse()
     {
         Assert.Equal(
-            ["HubCollaborationIndexSchedule", "HubDeliveriesQueue", "HubDigestSchedule", "HubDigestsQueue", "HubFanoutQueue", "HubFanoutSweepSchedule", "HubInboundQueue", "HubRejectionSweepSchedule"],
+            ["HubCollaborationIndexSchedule", "HubDeliveriesQueue", "HubDigestSchedule", "HubDigestsQueue", "HubFanoutQueue", "HubFanoutSweepSchedule", "HubInboundQueue", "HubRetentionSweepSchedule"],
             TriggerSettings.Defaults.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("0 0 5,6 1 * *", DigestSchedule.Cron);
     }
