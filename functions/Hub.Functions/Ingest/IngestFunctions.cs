@@ -15,7 +15,7 @@ public sealed class IngestFunctions(IngestService ingest, ClientAddressLimiter a
     /// <c>POST /api/v1/sources/{sourceId}/updates</c>: 202 accepted (<c>Location</c>), 200 duplicate (also for a
     /// <c>webhook-id</c> the source used before); 400, 401 (also for repeated <c>webhook-*</c> headers), 403 (not a member),
     /// 413 (while reading, decompressed: never more than the limit is buffered), 415 (also an unknown Content-Encoding),
-    /// 422, 429 (<c>Retry-After</c>; per address before any work, per source after authentication) as problems.
+    /// 422, 429 (<c>Retry-After</c>; per address before any work, per source after authentication), 503 (<c>Retry-After</c>; the hub's storage failed for now) as problems.
     /// </summary>
     [Function(nameof(PostUpdate))]
     public async Task<IResult> PostUpdate(
@@ -54,8 +54,16 @@ public sealed class IngestFunctions(IngestService ingest, ClientAddressLimiter a
             .Where(h => h.Key.StartsWith("ce-", StringComparison.OrdinalIgnoreCase) || IngestService.KeptHeaders.Contains(h.Key.ToLowerInvariant()))
             .ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var trace = CarriedTrace.Parse(request.Headers.TraceParent.FirstOrDefault(), request.Headers.TraceState.FirstOrDefault());
-        var outcome = await ingest.IngestAsync(new IngestRequest(sourceId, request.ContentType, credentials, headers, body) { Trace = trace }, cancellationToken);
-        return IngestResults.Of(outcome);
+        try
+        {
+            var outcome = await ingest.IngestAsync(new IngestRequest(sourceId, request.ContentType, credentials, headers, body) { Trace = trace }, cancellationToken);
+            return IngestResults.Of(outcome);
+        }
+        catch (Exception e) when (StorageFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            // The update may or may not be stored: the source's retry with the same key is answered as the first.
+            return HubResults.Problem(StorageFailures.Unavailable());
+        }
     }
 
     /// <summary>Invalid messages become rejections and complete; only failures to store are retried, then poisoned.</summary>

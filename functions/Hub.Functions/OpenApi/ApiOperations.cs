@@ -135,6 +135,7 @@ public static class ApiOperations
                 Refusal(Problem.UnsupportedMediaType("text/plain"), "Not a content type the hub reads.", "En innehållstyp som navet inte läser."),
                 Refusal(Problem.Invalid([new InvalidParameter("occurredAt", "Must be an RFC 3339 time, a local date and time, or a date.", "igår"), new InvalidParameter("kind", "Required: one of collaboration-started, status-report, decision, ….")]), "Validation failed: invalid-parameters names every failing field at once.", "Valideringen misslyckades: invalid-parameters räknar upp varje felaktigt fält på en gång."),
                 Refusal(Problem.TooManyRequests(TimeSpan.FromSeconds(1)), "Over the source's rate; Retry-After says when to try again.", "Över källsystemets takt; Retry-After säger när det går att försöka igen.", RetryAfter),
+                Refusal(StorageFailures.Unavailable(), "The hub's storage failed for now; send the same request again after Retry-After (a repeat is answered as the first).", "Navets lagring svarade inte just nu; skicka samma begäran igen efter Retry-After (en upprepning besvaras som den första).", RetryAfter),
             ]),
         new(
             nameof(ReadFunctions.GetUpdate),
