@@ -79,7 +79,7 @@ public sealed class CollaborationStore(
                 await WriteAsync(table, carried, row, row.GetInt64("LastSequence") ?? 0, carried.Members, cancellationToken);
                 logger.LogInformation("Carried collaboration {CollaborationId} over to version {Version}", id, Version);
             }
-            catch (RequestFailedException e) when (IsConcurrent(e))
+            catch (RequestFailedException e) when (TableConcurrency.IsConcurrent(e))
             {
             }
         }
@@ -153,7 +153,7 @@ public sealed class CollaborationStore(
     public async Task<RecordOutcome> RecordAsync(NormalisedUpdate update, CollaborationState? known, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
-        for (var attempt = 1; ; attempt++)
+        return await TableConcurrency.RetryOnConflictAsync(async () =>
         {
             var state = known ?? await ReadAsync(update.Collaboration, cancellationToken);
             known = null;
@@ -194,23 +194,16 @@ public sealed class CollaborationStore(
                     UpdateCount = existing.UpdateCount + 1,
                 };
             var sequence = (state.Row?.GetInt64("LastSequence") ?? 0) + 1;
-            try
-            {
-                await WriteAsync(table, collaboration, state.Row, sequence, joining, cancellationToken);
-                return new RecordOutcome(sequence);
-            }
-            catch (Exception e) when (IsConcurrent(e) && attempt < 50)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + (10 * Math.Min(attempt, 10)))), cancellationToken);
-            }
-        }
+            await WriteAsync(table, collaboration, state.Row, sequence, joining, cancellationToken);
+            return new RecordOutcome(sequence);
+        }, cancellationToken);
     }
 
     /// <summary><c>PUT /api/v1/collaborations/{id}</c>: creates (owner = the source's organisation, or the admin's <c>owner</c>) or changes.</summary>
     public async Task<(AdminOutcome<Collaboration> Outcome, Problem? Refused)> PutAsync(string id, Caller caller, CollaborationChange change, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
-        for (var attempt = 1; ; attempt++)
+        return await TableConcurrency.RetryOnConflictAsync<(AdminOutcome<Collaboration> Outcome, Problem? Refused)>(async () =>
         {
             var state = await ReadAsync(id, cancellationToken);
             var now = time.GetUtcNow();
@@ -261,24 +254,17 @@ public sealed class CollaborationStore(
                 };
             }
 
-            try
-            {
-                await WriteAsync(table, collaboration, state.Row, state.Row?.GetInt64("LastSequence") ?? 0, joining, cancellationToken);
-                logger.LogInformation("{Change} collaboration {CollaborationId}", state.Collaboration is null ? "Created" : "Changed", id);
-                return (state.Collaboration is null ? new AdminOutcome<Collaboration>.Created(collaboration) : new AdminOutcome<Collaboration>.Updated(collaboration), null);
-            }
-            catch (Exception e) when (IsConcurrent(e) && attempt < 50)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + (10 * Math.Min(attempt, 10)))), cancellationToken);
-            }
-        }
+            await WriteAsync(table, collaboration, state.Row, state.Row?.GetInt64("LastSequence") ?? 0, joining, cancellationToken);
+            logger.LogInformation("{Change} collaboration {CollaborationId}", state.Collaboration is null ? "Created" : "Changed", id);
+            return (state.Collaboration is null ? new AdminOutcome<Collaboration>.Created(collaboration) : new AdminOutcome<Collaboration>.Updated(collaboration), null);
+        }, cancellationToken);
     }
 
     /// <summary><c>DELETE /api/v1/collaborations/{id}/members/{organisation}</c>: the member's own source or the admin.</summary>
     public async Task<Problem?> RemoveMemberAsync(string id, Caller caller, string organisation, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
-        for (var attempt = 1; ; attempt++)
+        return await TableConcurrency.RetryOnConflictAsync<Problem?>(async () =>
         {
             var state = await ReadAsync(id, cancellationToken);
             if (state.Collaboration is not { } existing)
@@ -293,26 +279,19 @@ public sealed class CollaborationStore(
 
             var remaining = existing with { Members = [.. existing.Members.Where(m => m.Organisation != organisation)] };
             var row = ToRow(remaining, state.Row, state.Row!.GetInt64("LastSequence") ?? 0);
-            try
-            {
-                await table.SubmitTransactionAsync(
-                    [
-                        new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, state.Row.ETag),
-                        new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, MemberPrefix + organisation), ETag.All),
-                    ],
-                    cancellationToken);
-            }
-            catch (Exception e) when (IsConcurrent(e) && attempt < 50)
-            {
-                continue;
-            }
+            await table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, state.Row.ETag),
+                    new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, MemberPrefix + organisation), ETag.All),
+                ],
+                cancellationToken);
 
             var memberships = await storage.TableAsync(HubStorage.MembershipsTable, cancellationToken);
             await memberships.DeleteEntityAsync(organisation, id, ETag.All, cancellationToken);
             await index.WriteAsync(remaining, row.GetString("IndexKey"), state.Row.GetString("IndexKey"), cancellationToken);
             logger.LogInformation("Removed a member from collaboration {CollaborationId}", id);
             return null;
-        }
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -346,8 +325,6 @@ public sealed class CollaborationStore(
             index.WriteAsync(collaboration, row.GetString("IndexKey"), read?.GetString("IndexKey"), cancellationToken),
             Task.WhenAll(joining.Select(m => memberships.UpsertEntityAsync(new TableEntity(m.Organisation, collaboration.Id) { ["Since"] = m.Since }, TableUpdateMode.Replace, cancellationToken))));
     }
-
-    private static bool IsConcurrent(Exception e) => e is RequestFailedException r && (r.IsConflict() || r.IsPreconditionFailed());
 
     /// <summary>The collaboration's row; columns of the first version it does not replace (the fan-out's old mark) stay.</summary>
     private static TableEntity ToRow(Collaboration c, TableEntity? read, long sequence)

@@ -52,12 +52,37 @@ public static class TableConcurrency
 
                 return change.Value;
             }
-            catch (RequestFailedException e) when ((e.IsConflict() || e.IsPreconditionFailed()) && attempt < attempts)
+            catch (RequestFailedException e) when (IsConcurrent(e) && attempt < attempts)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + (10 * Math.Min(attempt, 10)))), cancellationToken);
+                await Task.Delay(Backoff(attempt), cancellationToken);
             }
         }
     }
+
+    /// <summary>
+    /// The same loop for a change of several rows (a transaction under one row's ETag): <paramref name="attempt"/> reads,
+    /// decides and writes; when the write fails because someone else wrote in between (412, or 409 on an insert), it runs
+    /// again after the same short random wait. <paramref name="attempt"/> must read afresh each time.
+    /// </summary>
+    public static async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken, int attempts = 50)
+    {
+        for (var tried = 1; ; tried++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (RequestFailedException e) when (IsConcurrent(e) && tried < attempts)
+            {
+                await Task.Delay(Backoff(tried), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Someone else wrote in between: the ETag no longer matches (412), or the row an insert meant to add is there (409).</summary>
+    public static bool IsConcurrent(RequestFailedException failure) => failure.IsConflict() || failure.IsPreconditionFailed();
+
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + (10 * Math.Min(attempt, 10))));
 
     /// <summary>As <see cref="ChangeAsync{T}"/> for an entity that must exist: null (and no write) when it does not.</summary>
     public static Task<T?> ReplaceExistingAsync<T>(

@@ -93,33 +93,15 @@ public sealed class TableDigestLedger(HubStorage storage, TimeProvider time) : I
     public async Task MarkMonthCompletedAsync(DigestMonth month, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        for (var attempt = 0; ; attempt++)
-        {
-            var row = await table.FindAsync<TableEntity>(RunsPartition, LastCompletedRow, cancellationToken);
-            if (row?.GetString("Month") is { } value && DigestMonth.TryParse(value, out var current) && current >= month)
-            {
-                return;
-            }
 
-            var entity = new TableEntity(RunsPartition, LastCompletedRow) { ["Month"] = month.ToString(), ["CompletedAt"] = time.GetUtcNow() };
-            try
-            {
-                if (row is null)
-                {
-                    await table.AddEntityAsync(entity, cancellationToken);
-                }
-                else
-                {
-                    await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-
-                return;
-            }
-            catch (RequestFailedException e) when ((e.IsConflict() || e.IsPreconditionFailed()) && attempt < 5)
-            {
-                // Another run moved it at the same time: read again; it never moves backwards.
-            }
-        }
+        // Another run may move it at the same time: read again; it never moves backwards.
+        await table.ChangeAsync(
+            RunsPartition,
+            LastCompletedRow,
+            row => row?.GetString("Month") is { } value && DigestMonth.TryParse(value, out var current) && current >= month
+                ? TableChange<bool>.Keep(false)
+                : TableChange<bool>.Write(new TableEntity(RunsPartition, LastCompletedRow) { ["Month"] = month.ToString(), ["CompletedAt"] = time.GetUtcNow() }, true),
+            cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<DigestMonth, DateTimeOffset>> FirstSendsAsync(CancellationToken cancellationToken)
