@@ -105,6 +105,7 @@ var triggerSettings = loadJsonContent('../functions/Hub/Foundation/trigger-setti
 var inboundQueue = triggerSettings.HubInboundQueue
 var fanoutQueue = triggerSettings.HubFanoutQueue
 var deliveriesQueue = triggerSettings.HubDeliveriesQueue
+var digestsQueue = triggerSettings.HubDigestsQueue
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -141,6 +142,7 @@ module storage 'modules/storage.bicep' = {
       inboundQueue
       fanoutQueue
       deliveriesQueue
+      digestsQueue
     ]
     appIdentityName: identityName
     userPrincipalId: principalId

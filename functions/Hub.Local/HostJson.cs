@@ -39,4 +39,13 @@ public sealed record QueueSettings(
     string MessageEncoding = "base64")
 {
     public TimeSpan MaxPollingInterval { get; init; } = MaxPollingInterval == default ? TimeSpan.FromMinutes(1) : MaxPollingInterval;
+
+    /// <summary>
+    /// How long a received message stays invisible while its function runs: after a crash it comes back then. Not in
+    /// host.json (the Functions host leases and renews on its own); <c>Local:QueueLease</c>, by default the visibility
+    /// timeout and five minutes, longer than any function runs.
+    /// </summary>
+    public TimeSpan? Lease { get; init; }
+
+    public TimeSpan ReceiveLease => Lease ?? VisibilityTimeout + TimeSpan.FromMinutes(5);
 }

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Queues;
 using Mellanrum.Hub.Foundation;
 using Mellanrum.Hub.Functions.Http;
+using Mellanrum.Hub.Functions.Telemetry;
 using Mellanrum.Hub.Hosting;
 using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Sources;
@@ -57,6 +58,13 @@ public static class HubLocalHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Links the hub writes (digest e-mails, the register's open data) point to where it listens, unless told otherwise.
+        if (string.IsNullOrEmpty(builder.Configuration["Hub:PublicBaseUrl"])
+            && PublicBaseUrl(builder.Configuration["urls"] ?? Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? DefaultUrl) is { } listening)
+        {
+            builder.Configuration["Hub:PublicBaseUrl"] = listening;
+        }
+
         // Storage: AzureWebJobsStorage when set, else Azurite from the repository's npm install, data under .hub/.
         var storageSection = builder.Configuration.GetSection(AzureClients.StorageSetting);
         if (string.IsNullOrEmpty(storageSection.Value) && !storageSection.GetChildren().Any())
@@ -91,6 +99,8 @@ public static class HubLocalHost
             builder.Configuration[keyFile] = Path.Combine(DataFolder(builder.Configuration), KeyFileName);
         }
 
+        builder.Services.AddHubTelemetry(builder.Configuration);
+
         // Kestrel's own refusals (a request line or header it cannot read) as problem details, as every other answer.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Use(KestrelRefusals.Middleware)));
 
@@ -99,6 +109,11 @@ public static class HubLocalHost
 
         var functions = FunctionCatalog.Load();
         var hostJson = HostJson.Load();
+        if (builder.Configuration.GetValue<TimeSpan?>("Local:QueueLease") is { } lease)
+        {
+            hostJson = hostJson with { Queues = hostJson.Queues with { Lease = lease } };
+        }
+
         builder.Services.AddSingleton(new ServedFunctions(functions, hostJson));
         foreach (var function in functions)
         {
@@ -257,6 +272,24 @@ public static class HubLocalHost
             default:
                 throw new InvalidOperationException($"Function {function.Name} returned {result.GetType().Name}; HTTP functions return IResult.");
         }
+    }
+
+    /// <summary>
+    /// The address to write in links for the first of <paramref name="urls"/> (as <c>--urls</c> takes them): a wildcard
+    /// host (<c>*</c>, <c>+</c>, <c>0.0.0.0</c>, <c>[::]</c>) as <c>localhost</c>; null for port 0, which is chosen at start.
+    /// </summary>
+    internal static string? PublicBaseUrl(string urls)
+    {
+        var first = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        if (first is null)
+        {
+            return null;
+        }
+
+        var wildcard = System.Text.RegularExpressions.Regex.Replace(first, @"^(https?://)(\*|\+|0\.0\.0\.0|\[::\])(?=[:/]|$)", "$1localhost");
+        return Uri.TryCreate(wildcard, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Port != 0
+            ? uri.GetLeftPart(UriPartial.Authority)
+            : null;
     }
 
     /// <summary>Without Hub__AdminKey, a random key kept in .hub/admin-key (not in the repository, not in a log).</summary>

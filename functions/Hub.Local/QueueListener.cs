@@ -48,7 +48,7 @@ public sealed class QueueListener(
                     created = true;
                 }
 
-                QueueMessage[] messages = await queue.ReceiveMessagesAsync(settings.BatchSize, settings.VisibilityTimeout + TimeSpan.FromMinutes(5), stoppingToken);
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(settings.BatchSize, settings.ReceiveLease, stoppingToken);
                 if (messages.Length == 0)
                 {
                     await Task.Delay(delay, stoppingToken);

@@ -2,17 +2,25 @@ using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Mellanrum.Hub.WorkerHost.Tests;
 
 /// <summary>
 /// What a caller sees of an HTTP answer: the status, every header but <c>Date</c> (each host's clock), and the body.
-/// Two answers are compared by their <see cref="Render"/>ed text, so a difference shows as a readable diff.
+/// Two answers are compared by their <see cref="Render"/>ed text, so a difference shows as a readable diff. A valid
+/// <c>traceparent</c> (each request's own trace and span) is rendered as its shape, <see cref="TraceParentShape"/>: both
+/// hosts must answer with one, and an invalid one shows as it is.
 /// </summary>
 public sealed record Answer(HttpStatusCode Status, IReadOnlyList<KeyValuePair<string, string>> Headers, string Body)
 {
     /// <summary>Headers each host writes from its own clock.</summary>
     public static readonly IReadOnlySet<string> Clock = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Date" };
+
+    /// <summary>What a valid <c>traceparent</c> is rendered as.</summary>
+    public const string TraceParentShape = "00-{trace-id}-{span-id}-{flags}";
+
+    private static readonly Regex TraceParent = new("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", RegexOptions.CultureInvariant);
 
     private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -27,6 +35,7 @@ public sealed record Answer(HttpStatusCode Status, IReadOnlyList<KeyValuePair<st
         var headers = response.Headers.Concat(response.Content.Headers)
             .Where(h => !Clock.Contains(h.Key))
             .Select(h => KeyValuePair.Create(h.Key.ToLowerInvariant(), string.Join(", ", h.Value)))
+            .Select(h => h.Key == "traceparent" && TraceParent.IsMatch(h.Value) ? KeyValuePair.Create(h.Key, TraceParentShape) : h)
             .OrderBy(h => h.Key, StringComparer.Ordinal)
             .ToArray();
         return new Answer(response.StatusCode, headers, await response.Content.ReadAsStringAsync());

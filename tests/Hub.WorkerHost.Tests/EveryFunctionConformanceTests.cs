@@ -88,6 +88,9 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             return await HttpAsync(pair, "GetPartnerDigest", HttpMethod.Get, $"/api/v1/partners/{scenario.PartnerId}/digests/{scenario.Month}?format=text", Admin);
         },
         ["SendDigests"] = async pair => await HttpAsync(pair, "SendDigests", HttpMethod.Post, $"/api/v1/admin/digests/{(await pair.ScenarioAsync()).Month}/send", Admin),
+        ["GetDigestRun"] = pair => HttpAsync(pair, "GetDigestRun", HttpMethod.Get, "/api/v1/admin/digests/2025-01", Admin),
+        ["RunDigestJob"] = pair => QueueAsync(pair, "RunDigestJob", """{"type":"month","month":"2026-02","run":"conformance-run"}""", "a month to compose (its partners' jobs queued)"),
+        ["KeepFailedDigestJob"] = pair => QueueAsync(pair, "KeepFailedDigestJob", """{"type":"partners","month":"2026-02","run":"conformance-failed","partners":["conformance-partner"]}""", "a digest job that failed every attempt"),
         ["PostUpdate"] = async pair =>
         {
             var scenario = await pair.ScenarioAsync();
@@ -135,6 +138,32 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             await HttpAsync(pair, "RemoveCollaborationMember", HttpMethod.Delete, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}/members/0127", Admin),
         ["GetAsset"] = pair => HttpAsync(pair, "GetAsset", HttpMethod.Get, "/assets/hub.css"),
         ["GetAccessibilityStatement"] = pair => HttpAsync(pair, "GetAccessibilityStatement", HttpMethod.Get, "/tillganglighet?lang=en"),
+        ["GetRegisterPage"] = async pair =>
+        {
+            await pair.ScenarioAsync();
+            return await HttpAsync(pair, "GetRegisterPage", HttpMethod.Get, "/samverkan?area=digitalisering&lang=en");
+        },
+        ["GetCollaborationPage"] = async pair => await HttpAsync(pair, "GetCollaborationPage", HttpMethod.Get, $"/samverkan/{(await pair.ScenarioAsync()).Collaboration}"),
+        ["GetOrganisationPage"] = async pair =>
+        {
+            await pair.ScenarioAsync();
+            return await HttpAsync(pair, "GetOrganisationPage", HttpMethod.Get, "/organisationer/0136");
+        },
+        ["GetMapPage"] = async pair =>
+        {
+            await pair.ScenarioAsync();
+            return await HttpAsync(pair, "GetMapPage", HttpMethod.Get, "/samverkanskartan");
+        },
+        ["GetRegister"] = async pair =>
+        {
+            await pair.ScenarioAsync();
+            return await HttpAsync(pair, "GetRegister", HttpMethod.Get, "/api/v1/register?format=csv");
+        },
+        ["GetDcat"] = async pair =>
+        {
+            await pair.ScenarioAsync();
+            return await HttpAsync(pair, "GetDcat", HttpMethod.Get, "/api/v1/dcat");
+        },
         ["CreatePortalLink"] = async pair =>
             await HttpAsync(pair, "CreatePortalLink", HttpMethod.Post, $"/api/v1/admin/partners/{(await pair.ScenarioAsync()).PartnerId}/portal-links", Admin, null, "id", "url", "expiresAt"),
         ["RevokePortalLink"] = async pair =>
@@ -148,7 +177,7 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
         ["PostPortalForm"] = pair => HttpAsync(pair, "PostPortalForm", HttpMethod.Post, "/portal/omspelning", null, """{"update":"not a form"}"""),
         ["MaintainCollaborationIndex"] = pair => TimerAsync(pair, "MaintainCollaborationIndex"),
         ["SweepFanout"] = pair => TimerAsync(pair, "SweepFanout"),
-        ["SweepRejections"] = pair => TimerAsync(pair, "SweepRejections"),
+        ["SweepRetention"] = pair => TimerAsync(pair, "SweepRetention"),
         ["SendMonthlyDigest"] = pair => TimerAsync(pair, "SendMonthlyDigest"),
     };
 
@@ -251,7 +280,8 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             },
             TimeSpan.FromSeconds(30),
             $"both hosts to deliver {updateId} to {scenario.PartnerId}'s queue");
-        var delivered = events.Select(e => new Answer(HttpStatusCode.OK, [KeyValuePair.Create("content-type", "application/json")], e).Masked([.. Clock, "time"]).Body).ToArray();
+        // Each update has a trace of its own: both events carry a traceparent, whose value differs.
+        var delivered = events.Select(e => new Answer(HttpStatusCode.OK, [KeyValuePair.Create("content-type", "application/json")], e).Masked([.. Clock, "time", "traceparent"]).Body).ToArray();
         Assert.Equal(delivered[0], delivered[1]);
         return new Row("queue message: the fan-out of a new update in Haninge's collaboration", $"{result.Status}; the same CloudEvent on partner-{scenario.PartnerId} from both");
     }

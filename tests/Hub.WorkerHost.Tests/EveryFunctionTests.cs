@@ -44,7 +44,10 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.Created, partnerStatus);
 
         // The source posts an update; the host hands the fan-out message to the worker; the partner's queue gets it.
-        var update = new { externalId = "TOUR-1", collaboration = "tour-samverkan", kind = "decision", title = "Tour", status = "active", area = "digitalisering", participants = new[] { "0136", "0127" }, occurredAt = "2026-11-19T09:00:00+01:00" };
+        // It occurred in the month before this one: the latest ended month, whose digest can be sent.
+        var thisMonth = Mellanrum.Hub.Digest.DigestMonth.Containing(TimeProvider.System.GetUtcNow());
+        var occurredMonth = thisMonth.Previous().ToString();
+        var update = new { externalId = "TOUR-1", collaboration = "tour-samverkan", kind = "decision", title = "Tour", status = "active", area = "digitalisering", participants = new[] { "0136", "0127" }, occurredAt = $"{occurredMonth}-19T09:00:00+01:00" };
         var (posted, accepted) = await HttpAsync("PostUpdate", HttpMethod.Post, "/api/v1/sources/tour-source/updates", source.GetProperty("key").GetString(), update);
         Assert.Equal(HttpStatusCode.Accepted, posted);
         var updateId = accepted.GetProperty("id").GetString()!;
@@ -58,7 +61,6 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         // Anyone reads it back.
         var (read, stored) = await HttpAsync("GetUpdate", HttpMethod.Get, $"/api/v1/updates/{updateId}");
         Assert.Equal(HttpStatusCode.OK, read);
-        var receivedMonth = stored.GetProperty("receivedAt").GetDateTimeOffset().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         var (listed, collaborations) = await HttpAsync("ListCollaborations", HttpMethod.Get, "/api/v1/collaborations");
         Assert.Equal(HttpStatusCode.OK, listed);
         Assert.Contains(collaborations.GetProperty("items").EnumerateArray(), c => c.GetProperty("id").GetString() == "tour-samverkan");
@@ -102,17 +104,36 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Contains(log.GetProperty("deadLetters").EnumerateArray(), d => d.GetProperty("updateId").GetString() == updateId && d.GetProperty("channel").GetString() == "queue");
         Assert.True((await QueueAsync("KeepPoisonedFanout", $$"""{"updateId":"{{updateId}}"}""")).Succeeded);
 
-        // The digest: read for the month the update arrived in, sent by the operator, and by the monthly timer.
-        var digest = await HttpAsync("GetPartnerDigest", HttpMethod.Get, $"/api/v1/partners/tour-partner/digests/{receivedMonth}", Admin);
+        // The digest: read for the month the update occurred in, sent by the operator as jobs on the digests queue (the
+        // host hands each message to the worker), followed on its progress, and by the monthly timer.
+        var digest = await HttpAsync("GetPartnerDigest", HttpMethod.Get, $"/api/v1/partners/tour-partner/digests/{occurredMonth}", Admin);
         Assert.Equal(HttpStatusCode.OK, digest.Status);
-        var (sendStatus, send) = await HttpAsync("SendDigests", HttpMethod.Post, $"/api/v1/admin/digests/{receivedMonth}/send", Admin);
+        var (sendStatus, send) = await HttpAsync("SendDigests", HttpMethod.Post, $"/api/v1/admin/digests/{occurredMonth}/send", Admin);
         Assert.Equal(HttpStatusCode.Accepted, sendStatus);
-        Assert.Equal(1, send.GetProperty("sent").GetInt32());
+        Assert.Equal("queued", send.GetProperty("state").GetString());
+        var digests = Queue(fixture.Worker.Resolve("%HubDigestsQueue%"));
+        for (var jobs = 0; jobs < 2; jobs++)
+        {
+            // The month's job, then the one job of its one partner.
+            var job = (await digests.ReceiveMessagesAsync(maxMessages: 1)).Value.Single();
+            Assert.True((await QueueAsync("RunDigestJob", job.MessageText)).Succeeded);
+            await digests.DeleteMessageAsync(job.MessageId, job.PopReceipt);
+        }
+
+        var (progressStatus, progress) = await HttpAsync("GetDigestRun", HttpMethod.Get, $"/api/v1/admin/digests/{occurredMonth}", Admin);
+        Assert.Equal(HttpStatusCode.OK, progressStatus);
+        Assert.Equal("done", progress.GetProperty("state").GetString());
+        Assert.Equal(1, progress.GetProperty("sent").GetInt32());
+        Assert.Equal(1, progress.GetProperty("updates").GetInt32());
+        Assert.Equal(HttpStatusCode.Conflict, (await HttpAsync("SendDigests", HttpMethod.Post, $"/api/v1/admin/digests/{thisMonth}/send", Admin)).Status);
+        var poisoned = $$"""{"type":"partners","month":"{{occurredMonth}}","run":"{{progress.GetProperty("run").GetString()}}","partners":["tour-partner"]}""";
+        Assert.True((await QueueAsync("KeepFailedDigestJob", poisoned)).Succeeded);
+        Assert.Equal(0, (await HttpAsync("GetDigestRun", HttpMethod.Get, $"/api/v1/admin/digests/{occurredMonth}", Admin)).Json.GetProperty("partnersFailed").GetInt32());
         Assert.True((await TimerAsync("SendMonthlyDigest")).Succeeded);
 
         // The host's other timers, and the meta endpoints.
         Assert.True((await TimerAsync("SweepFanout")).Succeeded);
-        Assert.True((await TimerAsync("SweepRejections")).Succeeded);
+        Assert.True((await TimerAsync("SweepRetention")).Succeeded);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetHealth", HttpMethod.Get, "/api/v1/health")).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetApiInfo", HttpMethod.Get, "/api/v1/api-info")).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOpenApi", HttpMethod.Get, "/api/v1/openapi")).Status);
@@ -140,6 +161,16 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         var (styles, _) = await HttpAsync("GetAsset", HttpMethod.Get, "/assets/hub.css");
         Assert.Equal(HttpStatusCode.OK, styles);
 
+        // Anyone reads the public register: its pages, its open data and their catalogue description.
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetRegisterPage", HttpMethod.Get, "/samverkan")).Status);
+        var (register, registerJson) = await HttpAsync("GetRegister", HttpMethod.Get, "/api/v1/register");
+        Assert.Equal(HttpStatusCode.OK, register);
+        var registered = registerJson.GetProperty("items")[0];
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetCollaborationPage", HttpMethod.Get, "/samverkan/" + registered.GetProperty("id").GetString())).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetOrganisationPage", HttpMethod.Get, "/organisationer/" + registered.GetProperty("owner").GetString())).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetMapPage", HttpMethod.Get, "/samverkanskartan")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetDcat", HttpMethod.Get, "/api/v1/dcat")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetAsset", HttpMethod.Get, "/assets/cytoscape.min.js")).Status);
         // The operator issues the partner a sign-in link to its partner page; its page opens, its button is a form; a
         // second link is revoked. Without a session the partner page asks for a sign-in and offers a new link by e-mail; a
         // form that is not one is refused.

@@ -84,6 +84,7 @@ public sealed class HostPair : IAsyncDisposable
             ["HubInboundQueue"] = prefix + "-inbound",
             ["HubFanoutQueue"] = prefix + "-fanout",
             ["HubDeliveriesQueue"] = prefix + "-deliveries",
+            ["HubDigestsQueue"] = prefix + "-digests",
             ["Hub:Smtp:OutboxPath"] = Path.Combine(outbox, prefix),
         };
 

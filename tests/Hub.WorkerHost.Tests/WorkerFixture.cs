@@ -104,6 +104,9 @@ public sealed class WorkerFixture : IAsyncLifetime
             ["Hub:AdminKey"] = AdminKey,
             ["Hub:Ingest:RatePerSecond"] = "0",
             ["Hub:Smtp:OutboxPath"] = _outbox,
+            ["Hub:Digest:CutoffGrace"] = "00:00:00",
+            // Both hosts write the same links (digests, the register's open data), not each where it listens.
+            ["Hub:PublicBaseUrl"] = "https://mellanrum.example.se",
         };
         Settings = settings;
 
@@ -118,6 +121,7 @@ public sealed class WorkerFixture : IAsyncLifetime
             ["HubInboundQueue"] = "local-inbound-updates",
             ["HubFanoutQueue"] = "local-fanout",
             ["HubDeliveriesQueue"] = "local-deliveries",
+            ["HubDigestsQueue"] = "local-digests",
         };
         var port = AzuriteProcess.FreePort();
         var watch = System.Diagnostics.Stopwatch.StartNew();

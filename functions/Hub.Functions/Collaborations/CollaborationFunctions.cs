@@ -87,6 +87,6 @@ public sealed class CollaborationFunctions(KeyAuthenticator keys, AuditLog audit
         }
 
         await audit.RecordAsync(caller, "collaboration.member.removed", id, member, cancellationToken);
-        return Results.NoContent();
+        return HubResults.NoContent();
     }
 }

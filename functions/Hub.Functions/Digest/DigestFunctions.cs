@@ -58,12 +58,15 @@ public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, Ke
         return await viewer.RenderAsync(partner, parsed, cancellationToken) switch
         {
             null => HubResults.Problem(Problem.NotFound($"Nothing happened for this partner in {parsed}: there is no digest for an empty month.")),
-            var rendered when format == "text" => Results.Text(rendered.Text, "text/plain", Encoding.UTF8),
-            var rendered => Results.Text(rendered.Html, "text/html", Encoding.UTF8),
+            var rendered when format == "text" => HubResults.Text(rendered.Text, "text/plain", Encoding.UTF8),
+            var rendered => HubResults.Text(rendered.Html, "text/html", Encoding.UTF8),
         };
     }
 
-    /// <summary><c>POST /api/v1/admin/digests/{yyyy-MM}/send</c>: 202 the run's counts; recipients who have the month are skipped; 400, 401.</summary>
+    /// <summary>
+    /// <c>POST /api/v1/admin/digests/{yyyy-MM}/send</c>: 202 with <c>Location: /api/v1/admin/digests/{yyyy-MM}</c>, the run
+    /// queued as jobs (recipients who have the month already are skipped); 400, 401, 409 for a month that has not ended.
+    /// </summary>
     [Function(nameof(SendDigests))]
     public Task<IResult> SendDigests(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/digests/{month}/send")] HttpRequest request,
@@ -76,8 +79,40 @@ public sealed class DigestFunctions(DigestRunner runner, DigestViewer viewer, Ke
                 return HubResults.Problem(Problem.BadRequest("Invalid month.", [DigestMonth.Invalid(month)]));
             }
 
-            var answer = DigestSendAnswer.Of(await runner.RunAsync(parsed, cancellationToken));
-            await audit.RecordAsync(caller, "digest.sent", parsed.ToString(), $"{answer.Sent} sent, {answer.Skipped} skipped, {answer.Failed} failed", cancellationToken);
-            return HubResults.Json(answer, StatusCodes.Status202Accepted);
+            if (await runner.StartAsync(parsed, "admin", cancellationToken) is not { } run)
+            {
+                return HubResults.Problem(Problem.Conflict($"{parsed} has not ended: its digest can be sent from {UtcDateTimeOffsetConverter.Format(parsed.Period.To)}."));
+            }
+
+            await audit.RecordAsync(caller, "digest.sent", parsed.ToString(), $"run {run.Id} queued", cancellationToken);
+            return HubResults.Accepted($"/api/v1/admin/digests/{parsed}", DigestRunView.Of(run, []));
         });
+
+    /// <summary><c>GET /api/v1/admin/digests/{yyyy-MM}</c>: 200 the month's latest run (queued, sent, skipped, failed); 400, 401, 404 for a month never run.</summary>
+    [Function(nameof(GetDigestRun))]
+    public Task<IResult> GetDigestRun(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/digests/{month}")] HttpRequest request,
+        string month,
+        CancellationToken cancellationToken) =>
+        keys.OnlyAdminAsync(request, async () =>
+        {
+            if (!DigestMonth.TryParse(month, out var parsed))
+            {
+                return HubResults.Problem(Problem.BadRequest("Invalid month.", [DigestMonth.Invalid(month)]));
+            }
+
+            return await runner.ProgressAsync(parsed, cancellationToken) is { } progress
+                ? HubResults.Json(progress)
+                : HubResults.Problem(Problem.NotFound($"The digest of {parsed} has not been run."));
+        });
+
+    /// <summary>The digest's jobs: a month to compose (then its partners queued in batches), or a batch of partners to mail.</summary>
+    [Function(nameof(RunDigestJob))]
+    public Task RunDigestJob([QueueTrigger("%HubDigestsQueue%", Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken) =>
+        runner.ProcessAsync(message, cancellationToken);
+
+    /// <summary>A digest job that failed every attempt: what it was for is shown as failed in the run's progress.</summary>
+    [Function(nameof(KeepFailedDigestJob))]
+    public Task KeepFailedDigestJob([QueueTrigger("%HubDigestsQueue%-poison", Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken) =>
+        runner.FailedAsync(message, cancellationToken);
 }

@@ -2,10 +2,26 @@ using Microsoft.AspNetCore.Http;
 
 namespace Mellanrum.Hub.Functions.Http;
 
-/// <summary>Answers written with the contract's JSON options, and problems as problem details.</summary>
+/// <summary>
+/// Answers written with the contract's JSON options, and problems as problem details; every one with the
+/// <c>traceparent</c> of the span that served it (<see cref="TraceResponse"/>). Function classes answer through these.
+/// </summary>
+#pragma warning disable RS0030 // The one place that may use Results: each answer here is stamped with its traceparent.
 public static class HubResults
 {
-    public static IResult Json<T>(T value, int status = 200) => Results.Json(value, HubJson.Options, statusCode: status);
+    public static IResult Json<T>(T value, int status = 200) => TraceResponse.Around(Results.Json(value, HubJson.Options, statusCode: status));
+
+    public static IResult Text(string content, string contentType, System.Text.Encoding? encoding = null) =>
+        TraceResponse.Around(Results.Text(content, contentType, encoding));
+
+    public static IResult Bytes(ReadOnlyMemory<byte> content, string contentType) => TraceResponse.Around(Results.Bytes(content, contentType));
+
+    public static IResult NoContent() => TraceResponse.Around(Results.NoContent());
+
+    public static IResult Status(int status) => TraceResponse.Around(Results.StatusCode(status));
+
+    /// <summary>A 308 (permanent, the method kept) to <paramref name="location"/>.</summary>
+    public static IResult PermanentRedirect(string location) => TraceResponse.Around(Results.Redirect(location, permanent: true, preserveMethod: true));
 
     public static IResult Accepted(string location, object value) => new AcceptedWithBody(location, value);
 
@@ -24,8 +40,10 @@ public static class HubResults
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
+            TraceResponse.Stamp(httpContext);
             httpContext.Response.Headers.Location = location;
             return Results.Json(value, HubJson.Options, statusCode: StatusCodes.Status202Accepted).ExecuteAsync(httpContext);
         }
     }
 }
+#pragma warning restore RS0030

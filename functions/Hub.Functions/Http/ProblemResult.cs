@@ -17,6 +17,7 @@ public sealed class ProblemResult(Problem problem) : IResult
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        TraceResponse.Stamp(httpContext);
         var response = httpContext.Response;
         response.StatusCode = problem.Status;
         response.ContentType = ContentType;

@@ -26,17 +26,22 @@ public sealed class IngestFunctions(IngestService ingest, ClientAddressLimiter a
         // Before anything costs: the per-address rate, and repeated webhook-* headers (only the first could be verified).
         if (addresses.Refuse(request) is { } flood)
         {
+            await ingest.RefusedAtEdgeAsync(sourceId, flood.Status, lookUp: false, cancellationToken);
             return HubResults.Problem(flood);
         }
 
-        if (WebhookHeaders.Any(h => request.Headers[h].Count > 1))
+        var refused = WebhookHeaders.Any(h => request.Headers[h].Count > 1)
+            ? Problem.Unauthorized("Authentication failed: send each webhook-* header once.")
+            : null;
+        var body = ReadOnlyMemory<byte>.Empty;
+        if (refused is null)
         {
-            return HubResults.Problem(Problem.Unauthorized("Authentication failed: send each webhook-* header once."));
+            (body, refused) = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         }
 
-        var (body, refused) = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (refused is not null)
         {
+            await ingest.RefusedAtEdgeAsync(sourceId, refused.Status, lookUp: true, cancellationToken);
             return HubResults.Problem(refused);
         }
 
@@ -48,7 +53,8 @@ public sealed class IngestFunctions(IngestService ingest, ClientAddressLimiter a
         var headers = request.Headers
             .Where(h => h.Key.StartsWith("ce-", StringComparison.OrdinalIgnoreCase) || IngestService.KeptHeaders.Contains(h.Key.ToLowerInvariant()))
             .ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var outcome = await ingest.IngestAsync(new IngestRequest(sourceId, request.ContentType, credentials, headers, body), cancellationToken);
+        var trace = CarriedTrace.Parse(request.Headers.TraceParent.FirstOrDefault(), request.Headers.TraceState.FirstOrDefault());
+        var outcome = await ingest.IngestAsync(new IngestRequest(sourceId, request.ContentType, credentials, headers, body) { Trace = trace }, cancellationToken);
         return IngestResults.Of(outcome);
     }
 

@@ -25,10 +25,10 @@ public sealed class MetaFunctions(StorageHealth health)
     /// <summary><c>GET /api/v1/openapi</c>: 200 the OpenAPI 3.1 document, built from the code (see <see cref="OpenApiBuilder"/>).</summary>
     [Function(nameof(GetOpenApi))]
     public IResult GetOpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/openapi")] HttpRequest request) =>
-        Results.Text(OpenApiDocument.Json, "application/json");
+        HubResults.Text(OpenApiDocument.Json, "application/json");
 
     /// <summary><c>GET /api/v1/openapi.json</c>: the same document at its old address; an alias the document leaves out.</summary>
     [Function(nameof(GetOpenApiJson))]
     public IResult GetOpenApiJson([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/openapi.json")] HttpRequest request) =>
-        Results.Text(OpenApiDocument.Json, "application/json");
+        HubResults.Text(OpenApiDocument.Json, "application/json");
 }

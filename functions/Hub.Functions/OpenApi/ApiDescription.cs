@@ -65,6 +65,7 @@ public static class ApiDescription
         ("sources", new("A source's rejections: for its own key.", "Ett källsystems avvisningar: för dess egen nyckel.")),
         ("administration", new("The operator registers sources and partners and looks after deliveries: admin key.", "Operatören registrerar källsystem och mottagare och sköter leveranser: administratörsnyckeln.")),
         ("digest", new("The monthly digest.", "Månadssammanställningen.")),
+        ("open-data", new("The public register of collaborations as open data, and its DCAT-AP-SE description; open to anyone.", "Det publika registret över samverkan som öppna data, och dess DCAT-AP-SE-beskrivning; öppet för alla.")),
         ("meta", new("What the API is, whether it is healthy, and this document.", "Vad API:et är, om det mår bra, och detta dokument.")),
     ];
 
@@ -95,6 +96,7 @@ public static class ApiDescription
     {
         var ingest = new IngestOptions();
         var rejections = new RejectionOptions();
+        var retention = new RetentionOptions();
         var credentials = new CredentialOptions();
         var waits = string.Join(", ", WebhookRetrySchedule.Waits.Select(Duration));
         var jitter = (WebhookRetrySchedule.JitterRatio * 100).ToString(CultureInfo.InvariantCulture);
@@ -105,7 +107,7 @@ public static class ApiDescription
             $"Högst {ingest.RatePerSecond} inskick per sekund och källsystem, toppar upp till {ingest.RateBurst}, per instans (429 med Retry-After) / At most {ingest.RatePerSecond} posts a second per source, bursts up to {ingest.RateBurst}, per instance (429 with Retry-After).",
             $"webhook-timestamp inom {ingest.TimestampTolerance.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minuter från navets klocka / webhook-timestamp within {ingest.TimestampTolerance.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes of the hub's clock.",
             $"Listor: limit 1-{Paging.MaxLimit} (standard {Paging.DefaultLimit}), offset högst {Query.MaxOffset} / Lists: limit 1-{Paging.MaxLimit} (default {Paging.DefaultLimit}), offset at most {Query.MaxOffset}.",
-            $"Avvisningar sparas {rejections.RetentionDays} dagar, råa kroppar upp till {rejections.MaxStoredBodyBytes / 1024} KiB; en kapad kropp kan inte köras igen (409) / Rejections are kept {rejections.RetentionDays} days, raw bodies up to {rejections.MaxStoredBodyBytes / 1024} KiB; a cut body cannot be run again (409).",
+            $"Avvisningar sparas {retention.RejectionDays} dagar, råa kroppar upp till {rejections.MaxStoredBodyBytes / 1024} KiB; en kapad kropp kan inte köras igen (409) / Rejections are kept {retention.RejectionDays} days, raw bodies up to {rejections.MaxStoredBodyBytes / 1024} KiB; a cut body cannot be run again (409).",
             $"En bytt hemlighet godtas {credentials.Overlap.TotalHours.ToString(CultureInfo.InvariantCulture)} timmar till / A rotated-out secret still verifies for {credentials.Overlap.TotalHours.ToString(CultureInfo.InvariantCulture)} hours.",
             $"Webhooks försöks igen efter {waits} (±{jitter} %), sedan blir leveransen ett dött brev / Webhooks are retried after {waits} (±{jitter} %), then the delivery becomes a dead letter.",
             $"Leveransloggen för köer skrivs var {flush}:e ms och kan förlora den sista bråkdelen av en sekund vid en krasch; det levererade står på uppdateringen / The delivery log of queue sends is written every {flush} ms and may lose the last fraction of a second on a crash; what was delivered is recorded on the update.",

@@ -10,8 +10,10 @@ using Mellanrum.Hub.Functions.Meta;
 using Mellanrum.Hub.Functions.Partners;
 using Mellanrum.Hub.Functions.Portal;
 using Mellanrum.Hub.Functions.Read;
+using Mellanrum.Hub.Functions.Register;
 using Mellanrum.Hub.Functions.Sources;
 using Mellanrum.Hub.Ingest;
+using Mellanrum.Hub.Register;
 using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Functions.OpenApi;
@@ -65,6 +67,12 @@ public static class ApiOperations
         new("Where the stored update is read: /api/v1/updates/{id}.", "Var den lagrade uppdateringen läses: /api/v1/updates/{id}."),
         () => new JsonObject { ["type"] = "string" },
         "/api/v1/updates/" + ApiSamples.UpdateId);
+
+    private static readonly ApiHeader DigestProgress = new(
+        "Location",
+        new("Where the run's progress is read: /api/v1/admin/digests/{yyyy-MM}.", "Var körningens förlopp läses: /api/v1/admin/digests/{åååå-MM}."),
+        () => new JsonObject { ["type"] = "string" },
+        "/api/v1/admin/digests/" + ApiSamples.Month);
 
     private static readonly ApiHeader RetryAfter = new(
         "Retry-After",
@@ -357,14 +365,29 @@ public static class ApiOperations
             nameof(DigestFunctions.SendDigests),
             "digest",
             new("Send a month's digests now", "Skicka en månads sammanställningar nu"),
-            new("Composes and e-mails every partner's digest for the month, as the monthly timer does; recipients who already have that month's e-mail are skipped, so nobody gets two. Admin key.", "Sammanställer och mejlar varje mottagares sammanställning för månaden, som den månatliga timern gör; mottagare som redan har månadens mejl hoppas över, så ingen får två. Administratörsnyckeln."),
+            new("Queues a run of the month's digest, the same job the monthly timer starts: the month's shared index is composed once, then each partner's digest is composed and e-mailed by jobs on the digests queue; recipients who already have that month's e-mail are skipped, so nobody gets two. Only a month that has ended. Follow Location for the progress. Admin key.", "Köar en körning av månadens sammanställning, samma jobb som den månatliga timern startar: månadens gemensamma index sammanställs en gång, sedan sammanställs och mejlas varje mottagares brev av jobb på kön digests; mottagare som redan har månadens mejl hoppas över, så ingen får två. Bara en månad som är slut. Följ Location för förloppet. Administratörsnyckeln."),
             [AdminKey],
             [Month],
             null,
             [
-                Answer(202, "The run's counts.", "Körningens antal.", ApiSamples.DigestSent),
+                Answer(202, "The run, queued.", "Körningen, köad.", ApiSamples.DigestRun with { State = DigestRun.Queued, Cutoff = null, Updates = null, Late = null, Partners = null, Queued = 0, Digests = 0, Sent = 0, Skipped = 0 }, DigestProgress),
                 Refusal(Problem.BadRequest("Invalid month.", [DigestMonth.Invalid("2026-13")]), "Not a month yyyy-MM.", "Inte en månad åååå-MM."),
                 Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.Conflict("2026-04 has not ended: its digest can be sent from 2026-04-30T22:00:00Z."), "The month has not ended.", "Månaden är inte slut."),
+            ]),
+        new(
+            nameof(DigestFunctions.GetDigestRun),
+            "digest",
+            new("Follow a month's digest run", "Följ en månads körning av sammanställningen"),
+            new("The month's latest run: its state, the month's cutoff and counts, partners still queued, e-mails sent, skipped, failed and uncertain. Admin key.", "Månadens senaste körning: dess läge, månadens brytpunkt och antal, mottagare som återstår, mejl skickade, överhoppade, misslyckade och osäkra. Administratörsnyckeln."),
+            [AdminKey],
+            [Month],
+            null,
+            [
+                Answer(200, "The run's progress.", "Körningens förlopp.", ApiSamples.DigestRun),
+                Refusal(Problem.BadRequest("Invalid month.", [DigestMonth.Invalid("2026-13")]), "Not a month yyyy-MM.", "Inte en månad åååå-MM."),
+                Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
+                Refusal(Problem.NotFound("The digest of 2026-03 has not been run."), "The month's digest was never run.", "Månadens sammanställning har aldrig körts."),
             ]),
         new(
             nameof(SourceFunctions.RotateSourceKey),
@@ -509,6 +532,33 @@ public static class ApiOperations
                 Refusal(Problem.BadRequest("Invalid audit query.", [new InvalidParameter("to", "Must be after 'from'.")]), "from, to, limit or cursor is not valid.", "from, to, limit eller cursor är ogiltig."),
                 Refusal(AdminOnly, "Not the admin key.", "Inte administratörsnyckeln."),
             ]),
+        new(
+            nameof(RegisterFunctions.GetRegister),
+            "open-data",
+            new("The register as open data", "Registret som öppna data"),
+            new(
+                "Every public collaboration (none marked \"public\": false), most recently active first, with its members by name, county, organisationsnummer and dataportal.se URI where known, and the address of its page. JSON by default or with format=json; CSV (RFC 4180, UTF-8, one row per collaboration, members joined by ;) with format=csv or Accept: text/csv. Licence CC0 1.0. Open to anyone, from any origin.",
+                "Varje publik samverkan (ingen markerad \"public\": false), senast aktiv först, med medlemmar med namn, län, organisationsnummer och dataportal.se-URI där de är kända, och adressen till dess sida. JSON som standard eller med format=json; CSV (RFC 4180, UTF-8, en rad per samverkan, medlemmar åtskilda med ;) med format=csv eller Accept: text/csv. Licens CC0 1.0. Öppen för alla, från alla ursprung."),
+            [],
+            [
+                new("format", ParameterLocation.Query, new("json (the default) or csv.", "json (standard) eller csv."), () => new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("json", "csv"), ["default"] = "json" }, "csv"),
+            ],
+            null,
+            [
+                new(200, new("The register.", "Registret."), [new ApiContent(Json, typeof(RegisterDocument), null, ApiSamples.Register), Text(RegisterExport.CsvMediaType)], []),
+                Refusal(Problem.BadRequest("Invalid query parameters.", [new InvalidParameter("format", "Either json (the default) or csv.", "xml")]), "format is neither json nor csv.", "format är varken json eller csv."),
+            ]),
+        new(
+            nameof(RegisterFunctions.GetDcat),
+            "open-data",
+            new("The register's catalogue description (DCAT-AP-SE)", "Registrets katalogbeskrivning (DCAT-AP-SE)"),
+            new(
+                "A DCAT-AP-SE catalogue as JSON-LD, for dataportal.se to harvest: the catalogue, the dataset (the register) and its two distributions, the CSV and the JSON of /api/v1/register, under CC0 1.0. The organisations whose reports make up the data are the dataset's creators, named by their dataportal.se URI (http://dataportal.se/organisation/SE<organisationsnummer>) where the organisationsnummer is known. Open to anyone, from any origin.",
+                "En DCAT-AP-SE-katalog som JSON-LD, för dataportal.se att skörda: katalogen, datamängden (registret) och dess två distributioner, CSV och JSON från /api/v1/register, under CC0 1.0. Organisationerna vars rapporter utgör datan är datamängdens skapare, namngivna med sin dataportal.se-URI (http://dataportal.se/organisation/SE<organisationsnummer>) där organisationsnumret är känt. Öppen för alla, från alla ursprung."),
+            [],
+            [],
+            null,
+            [new(200, new("The catalogue, as JSON-LD.", "Katalogen, som JSON-LD."), [new ApiContent(DcatCatalogue.MediaType, null, _ => new JsonObject { ["type"] = "object", ["required"] = new JsonArray("@context", "@graph") }, DcatCatalogue.Sample("https://mellanrum.example.se"))], [])]),
         new(
             nameof(MetaFunctions.GetApiInfo),
             "meta",

@@ -1,3 +1,4 @@
+using Mellanrum.Hub.Register;
 using System.Security.Cryptography;
 using System.Text;
 using CloudNative.CloudEvents;
@@ -191,14 +192,37 @@ public static class ApiSamples
         1,
         [Delivered with { Attempt = 1, At = new DateTimeOffset(2026, 3, 20, 10, 30, 0, TimeSpan.Zero) }]);
 
-    public static readonly DigestSendAnswer DigestSent = new(Month, 12, 11, 10, 1, 0, 0, 0);
+    public static readonly DigestRunView DigestRun = new(
+        Month, "7980651718734000000-3f9a1c", "admin", Mellanrum.Hub.Digest.DigestRun.Done, new DateTimeOffset(2026, 4, 1, 5, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2026, 4, 1, 5, 0, 1, TimeSpan.Zero), 42, 1, 12, 0, 11, 10, 1, 0, 0, 0, 0);
 
     public static readonly HealthAnswer Healthy = new("healthy", "reachable");
 
+    public static readonly RegisterMember RegisterMember = new("0182", "Nacka", "01", null, null);
+
+    public static readonly RegisterItem RegisterItem = new(
+        Collaboration.Id,
+        Collaboration.Name,
+        Collaboration.Description,
+        Collaboration.Form,
+        Collaboration.Area,
+        Collaboration.Status,
+        Collaboration.Owner,
+        [new("0127", "Botkyrka", "01", null, null), new("0136", "Haninge", "01", null, null), new("0138", "Tyresö", "01", null, null), RegisterMember],
+        ["01"],
+        ["e-arkiv", "upphandling"],
+        Collaboration.FirstActivity,
+        Collaboration.LastActivity,
+        Collaboration.UpdateCount,
+        "https://mellanrum.example.se/samverkan/" + Collaboration.Id);
+
+    public static readonly RegisterDocument Register = new(RegisterExport.Title, RegisterExport.Description, "Mellanrum", RegisterExport.License, Collaboration.LastActivity, 1, [RegisterItem]);
+
     private static readonly Dictionary<Type, object> ByType = new object[]
     {
+        Register, RegisterItem, RegisterMember,
         Posted, Update, Collaboration, CollaborationSummary, CollaborationChange, Accepted, Collaborations, Timeline, Rejection, Rejections, SourceRegistration, SourceRegistered,
-        SecretRotation, AuditEntry, Audit, Collaboration.Members[0], RotatedOut, PartnerRegistration, PartnerRegistered, Delivered, DeadLetter, Deliveries, Replay, DigestSent, ApiInfo.Current, Healthy, Link, PortalLink,
+        SecretRotation, AuditEntry, Audit, Collaboration.Members[0], RotatedOut, PartnerRegistration, PartnerRegistered, Delivered, DeadLetter, Deliveries, Replay, DigestRun, ApiInfo.Current, Healthy, Link, PortalLink,
     }.ToDictionary(o => o.GetType());
 
     /// <summary>The sample of a record, where there is one.</summary>

@@ -19,6 +19,32 @@ public static class OpenApiBuilder
 
     private const string ApiRouteStart = "api/";
 
+    /// <summary>
+    /// The W3C Trace Context a caller may send with any request (DIGG's REST API profile, SPA.02): the hub continues the
+    /// trace, and the update's partners receive it in the CloudEvent's <c>traceparent</c>.
+    /// </summary>
+    public static readonly IReadOnlyList<ApiParameter> TraceParameters =
+    [
+        new(CarriedTrace.ParentHeader, ParameterLocation.Header,
+            new("W3C Trace Context: the caller's span. The hub's spans for this request join its trace; an invalid value is ignored and a new trace begins.",
+                "W3C Trace Context: anroparens span. Hubbens spann för anropet blir en del av dess spårning; ett ogiltigt värde ignoreras och en ny spårning börjar."),
+            TraceParentSchema, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+        new(CarriedTrace.StateHeader, ParameterLocation.Header,
+            new("W3C Trace Context: vendor state that travels with traceparent (at most 512 characters).",
+                "W3C Trace Context: leverantörsdata som följer med traceparent (högst 512 tecken)."),
+            () => new JsonObject { ["type"] = "string", ["maxLength"] = CarriedTrace.MaxStateLength }, "congo=t61rcWkgMzE"),
+    ];
+
+    /// <summary>The <c>traceparent</c> of the hub's span that served the request, on every answer (DIGG SPA.04).</summary>
+    public static readonly ApiHeader TraceHeader = new(
+        CarriedTrace.ParentHeader,
+        new("W3C Trace Context of the hub's span that served this request (in the caller's trace when it sent a traceparent): quote it when asking about the request.",
+            "W3C Trace Context för hubbens span som besvarade anropet (i anroparens spårning om den skickade traceparent): ange den när ni frågar om anropet."),
+        TraceParentSchema,
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-b7ad6b7169203331-01");
+
+    private static JsonObject TraceParentSchema() => new() { ["type"] = "string", ["pattern"] = "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$" };
+
     /// <summary>Stands for the document's own example: an excerpt of the document, made once it is built.</summary>
     public static readonly object ExcerptMarker = new();
 
@@ -137,10 +163,8 @@ public static class OpenApiBuilder
             ["description"] = operation.Description.Long,
             ["operationId"] = function.Name,
         };
-        if (operation.Parameters.Count > 0)
-        {
-            result["parameters"] = new JsonArray(operation.Parameters.Select(p => (JsonNode)Parameter(p)).ToArray());
-        }
+        // Every operation accepts a W3C traceparent (and tracestate) and every answer carries one (DIGG SPA.02, SPA.04).
+        result["parameters"] = new JsonArray(operation.Parameters.Concat(TraceParameters).Select(p => (JsonNode)Parameter(p)).ToArray());
 
         if (operation.Request is { } request)
         {
@@ -157,7 +181,7 @@ public static class OpenApiBuilder
         foreach (var response in operation.Responses.OrderBy(r => r.Status))
         {
             var answer = new JsonObject { ["description"] = response.Description.Short };
-            var headers = response.Headers.ToList();
+            var headers = response.Headers.Append(TraceHeader).ToList();
             if (response.Status == 401)
             {
                 // ProblemResult answers every 401 with WWW-Authenticate: Bearer.

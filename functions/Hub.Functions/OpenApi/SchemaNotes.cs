@@ -80,7 +80,9 @@ public static class SchemaNotes
         [typeof(DeliveryAttempt)] = new("One attempt to deliver an update to a partner over a channel.", "Ett försök att leverera en uppdatering till en mottagare över en kanal."),
         [typeof(DeadLetter)] = new("A delivery given up on: kept, listed and sent again by a replay.", "En leverans som gavs upp: sparas, listas och skickas igen vid omsändning."),
         [typeof(ReplayResult)] = new("What a replay sent again.", "Vad en omsändning skickade igen."),
-        [typeof(DigestSendAnswer)] = new("The counts of a digest run.", "Antalen i en körning av månadssammanställningen."),
+        [typeof(DigestRunView)] = new(
+            "A month's latest digest run and what its jobs did so far: partners (with digest recipients) still queued, e-mails sent, skipped (the recipient had the month already), failed, uncertain.",
+            "En månads senaste körning av sammanställningen och vad dess jobb gjort hittills: mottagare (med adresser) som återstår, mejl skickade, överhoppade (mottagaren hade redan månaden), misslyckade, osäkra."),
         [typeof(ApiInfo)] = new("What this API is (DIGG's api-info).", "Vad detta API är (DIGG:s api-info)."),
         [typeof(HealthAnswer)] = new("The hub's health.", "Navets hälsa."),
     };
@@ -161,7 +163,24 @@ public static class SchemaNotes
             $"{DeliveryLog.Delivered}, queued (handed to the webhook queue), {DeliveryLog.Failed}, {DeliveryLog.Retrying} or {DeliveryLog.DeadLettered}.",
             "Levererad, köad (lämnad till webhook-kön), misslyckad, nytt försök väntar eller död."),
         [(typeof(DeliveryAttempt), nameof(DeliveryAttempt.StatusCode))] = s => s.Describe("The webhook's HTTP status, when it answered.", "Webhookens HTTP-status, när den svarade."),
-        [(typeof(DigestSendAnswer), nameof(DigestSendAnswer.Month))] = s => s.Describe("The month, yyyy-MM.", "Månaden, åååå-MM.").Pattern(MonthPattern),
+        [(typeof(DigestRunView), nameof(DigestRunView.Month))] = s => s.Describe("The month, yyyy-MM.", "Månaden, åååå-MM.").Pattern(MonthPattern),
+        [(typeof(DigestRunView), nameof(DigestRunView.Run))] = s => s.Describe("The run's id (newest sorts first).", "Körningens id (den nyaste sorteras först)."),
+        [(typeof(DigestRunView), nameof(DigestRunView.By))] = s => s.OneOf(["timer", "admin"]),
+        [(typeof(DigestRunView), nameof(DigestRunView.State))] = s => s.Describe(
+            "queued (not started), composing (the month's shared index), sending (partners' jobs queued), done (every partner's job done), failed (composing failed every attempt).",
+            "queued (inte påbörjad), composing (månadens gemensamma index), sending (mottagarnas jobb köade), done (varje mottagares jobb klart), failed (sammanställningen misslyckades varje försök).")
+            .OneOf([DigestRun.Queued, DigestRun.Composing, DigestRun.Sending, DigestRun.Done, DigestRun.Failed]),
+        [(typeof(DigestRunView), nameof(DigestRunView.Cutoff))] = s => s.Describe(
+            "The month's cutoff: set when its digest was first composed; updates of the month stored after it are reported late in a later month.",
+            "Månadens brytpunkt: satt när dess sammanställning först gjordes; månadens uppdateringar som lagras senare rapporteras i efterhand en senare månad."),
+        [(typeof(DigestRunView), nameof(DigestRunView.Updates))] = s => s.Describe("Updates that occurred in the month (known once composed).", "Uppdateringar som hände under månaden (känt när den är sammanställd)."),
+        [(typeof(DigestRunView), nameof(DigestRunView.Late))] = s => s.Describe("Updates of earlier months reported late in this one.", "Uppdateringar från tidigare månader som rapporterats i efterhand i denna."),
+        [(typeof(DigestRunView), nameof(DigestRunView.Partners))] = s => s.Describe("Partners with digest recipients (known once composed).", "Mottagare med adresser (känt när månaden är sammanställd)."),
+        [(typeof(DigestRunView), nameof(DigestRunView.Queued))] = s => s.Describe("Partners whose job has not finished.", "Mottagare vars jobb inte är klart."),
+        [(typeof(DigestRunView), nameof(DigestRunView.Digests))] = s => s.Describe("Partners whose month had something for them.", "Mottagare vars månad hade något för dem."),
+        [(typeof(DigestRunView), nameof(DigestRunView.Failed))] = s => s.Describe("E-mails the server refused or could not take (tried again within the run).", "Mejl som servern vägrade eller inte kunde ta emot (försöks igen inom körningen)."),
+        [(typeof(DigestRunView), nameof(DigestRunView.Uncertain))] = s => s.Describe("E-mails that may or may not have left; never sent again.", "Mejl som kanske har skickats; skickas aldrig igen."),
+        [(typeof(DigestRunView), nameof(DigestRunView.PartnersFailed))] = s => s.Describe("Partners whose job failed every attempt.", "Mottagare vars jobb misslyckades varje försök."),
         [(typeof(ApiInfo), nameof(ApiInfo.ApiDocumentation))] = s => s.Describe("Where this document is served.", "Var detta dokument finns."),
     };
 

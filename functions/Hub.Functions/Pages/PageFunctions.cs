@@ -30,10 +30,10 @@ public sealed class PageFunctions(IOptions<PagesOptions> options)
         headers.CacheControl = request.Query["v"] == asset.Version ? "public, max-age=31536000, immutable" : "public, max-age=300";
         if (request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(tag => tag.Trim() == asset.ETag || tag.Trim() == "*")))
         {
-            return Results.StatusCode(StatusCodes.Status304NotModified);
+            return HubResults.Status(StatusCodes.Status304NotModified);
         }
 
-        return Results.Bytes(asset.Content, asset.ContentType);
+        return HubResults.Bytes(asset.Content, asset.ContentType);
     }
 
     /// <summary><c>GET /tillganglighet</c>: the accessibility statement the law asks of a public service (<c>?lang=en</c> in English).</summary>

@@ -1,3 +1,4 @@
+using Mellanrum.Hub.Functions.Http;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,6 +20,7 @@ public sealed class PageResult(IResult inner, int status = StatusCodes.Status200
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        TraceResponse.Stamp(httpContext);
         var headers = httpContext.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";

@@ -55,6 +55,6 @@ public sealed class PortalLinkFunctions(KeyAuthenticator keys, AuditLog audit, P
             }
 
             await audit.RecordAsync(caller, "partner.portal-link.revoked", partnerId, linkId, cancellationToken);
-            return Results.NoContent();
+            return HubResults.NoContent();
         });
 }

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Mellanrum.Hub.Functions.Sources;
 
 /// <summary>Source administration and credentials (admin key) and a source's rejections (its own key or the admin key).</summary>
-public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, SourceAdministration administration, SourceStore sources, RejectionStore rejections, IngestService ingest, ReplayGuard replays)
+public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, SourceAdministration administration, SourceStore sources, RejectionStore rejections, IngestService ingest)
 {
     private const string NoSource = "No such source.";
 
@@ -91,9 +91,4 @@ public sealed class SourceFunctions(KeyAuthenticator keys, AuditLog audit, Sourc
         await keys.IsAdminOrSourceAsync(request, sourceId, cancellationToken)
             ? IngestResults.Of(await ingest.RetryAsync(sourceId, rejectionId, cancellationToken))
             : HubResults.Problem(Problem.Unauthorized());
-
-    /// <summary>Nightly: rejections older than the retention period (default 90 days), and webhook-ids past their replay window, are deleted.</summary>
-    [Function(nameof(SweepRejections))]
-    public Task SweepRejections([TimerTrigger("%HubRejectionSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        Task.WhenAll(rejections.SweepAsync(cancellationToken), replays.SweepAsync(cancellationToken));
 }

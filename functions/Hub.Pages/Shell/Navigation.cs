@@ -8,6 +8,8 @@ public static class Navigation
 {
     public static readonly IReadOnlyList<NavigationItem> Main =
     [
+        new("samverkan", "/samverkan", new("Samverkan", "Collaborations")),
+        new("samverkanskartan", "/samverkanskartan", new("Samverkanskartan", "Collaboration map")),
         new("api", "/api/v1/openapi", new("API", "API")),
         new("portal", "/portal", new("Mottagarsidan", "Partner page")),
     ];
@@ -15,6 +17,7 @@ public static class Navigation
     public static readonly IReadOnlyList<NavigationItem> Footer =
     [
         new("tillganglighet", "/tillganglighet", new("Tillgänglighetsredogörelse", "Accessibility statement")),
+        new("oppna-data", "/api/v1/dcat", new("Öppna data (DCAT-AP-SE)", "Open data (DCAT-AP-SE)")),
         new("api", "/api/v1/openapi", new("API-beskrivning (OpenAPI)", "API description (OpenAPI)")),
     ];
 }

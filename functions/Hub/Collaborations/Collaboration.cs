@@ -27,6 +27,19 @@ public sealed record Collaboration(
     /// <summary>The forms of Kommunallagen ch. 9 and the informal ones.</summary>
     public static readonly IReadOnlyList<string> Forms = ["avtalssamverkan", "kommunalforbund", "gemensam-namnd", "bolag", "projekt", "natverk"];
 
+    /// <summary>At most this many tags are kept of a collaboration's updates.</summary>
+    public const int MaxTags = 50;
+
+    /// <summary>The tags its updates carried, the latest update's first, each once (case ignored), at most <see cref="MaxTags"/>; absent when none.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary><paramref name="latest"/> first, then those of <paramref name="earlier"/> not among them; null when none.</summary>
+    public static IReadOnlyList<string>? MergeTags(IEnumerable<string>? latest, IEnumerable<string>? earlier)
+    {
+        var tags = (latest ?? []).Concat(earlier ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Take(MaxTags).ToArray();
+        return tags.Length == 0 ? null : tags;
+    }
+
     public bool IsMember(string organisation) => Members.Any(m => m.Organisation == organisation);
 
     /// <summary>The members' organisations, sorted.</summary>

@@ -1,6 +1,4 @@
 using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -47,7 +45,15 @@ public sealed class CollaborationIndex(HubStorage storage, OrganisationRegistry 
     private const string Partition = "activity";
     private const int DescriptionKept = 2000;
 
+    private long _changes;
+
     public static string KeyOf(string id, DateTimeOffset lastActivity) => ReverseChronological.Key(lastActivity) + "-" + id;
+
+    /// <summary>
+    /// How many collaboration changes this process has written (every change of a collaboration writes its index row):
+    /// a view read from the collaborations, such as the public register, knows from it that what it read is out of date.
+    /// </summary>
+    public long Changes => Interlocked.Read(ref _changes);
 
     /// <summary>Writes <paramref name="collaboration"/>'s row under <paramref name="key"/>, superseding <paramref name="previousKey"/>.</summary>
     public async Task WriteAsync(Collaboration collaboration, string key, string? previousKey, CancellationToken cancellationToken)
@@ -58,6 +64,7 @@ public sealed class CollaborationIndex(HubStorage storage, OrganisationRegistry 
         if (previousKey is null || previousKey == key)
         {
             await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+            Interlocked.Increment(ref _changes);
             return;
         }
 
@@ -73,6 +80,8 @@ public sealed class CollaborationIndex(HubStorage storage, OrganisationRegistry 
             // The previous row is not there (a crash once kept it from being written): write the new row alone.
             await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
         }
+
+        Interlocked.Increment(ref _changes);
     }
 
     /// <summary>
@@ -99,7 +108,7 @@ public sealed class CollaborationIndex(HubStorage storage, OrganisationRegistry 
             filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
         }
 
-        var words = Words(query.Words);
+        var search = SwedishSearch.Parse(query.Words);
         var items = new List<CollaborationSummary>(limit);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? last = null;
@@ -112,7 +121,7 @@ public sealed class CollaborationIndex(HubStorage storage, OrganisationRegistry 
 
             last = row.RowKey;
             var summary = ToSummary(row);
-            if (!seen.Add(summary.Id) || !Matches(summary, query, words) || !maySee(summary))
+            if (!seen.Add(summary.Id) || !Matches(summary, query, search) || !maySee(summary))
             {
                 continue;
             }
@@ -203,17 +212,10 @@ public sealed class CollaborationIndex(HubStorage storage, OrganisationRegistry 
 
     private static string[] Split(string? value) => string.IsNullOrEmpty(value) ? [] : value.Split(' ');
 
-    private static bool Matches(CollaborationSummary summary, CollaborationQuery query, IReadOnlyList<string> words) =>
+    private static bool Matches(CollaborationSummary summary, CollaborationQuery query, SwedishSearch? search) =>
         (query.Member is null || summary.Organisations.Contains(query.Member))
         && (query.County is null || summary.Counties.Contains(query.County))
-        && words.All(w => Words(summary.Name).Concat(Words(summary.Description)).Any(t => t.StartsWith(w, StringComparison.Ordinal)));
-
-    /// <summary>Lower-cased words, without diacritics other than Swedish å, ä and ö.</summary>
-    internal static IReadOnlyList<string> Words(string? text) =>
-        string.IsNullOrWhiteSpace(text)
-            ? []
-            : text.ToLower(CultureInfo.GetCultureInfo("sv-SE")).Normalize(NormalizationForm.FormC)
-                .Split((char[])[' ', ',', '.', ';', ':', '-', '/', '(', ')', '"', '\'', '!', '?', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        && (search is null || search.Matches(summary.Name, summary.Description));
 
     private static string WriteCursor(DateTimeOffset snapshot, string after) =>
         Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new CursorToken(snapshot.ToUnixTimeMilliseconds(), after)));

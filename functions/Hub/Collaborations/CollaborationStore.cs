@@ -182,10 +182,11 @@ public sealed class CollaborationStore(
                     now,
                     update.OccurredAt,
                     update.OccurredAt,
-                    1)
+                    1) { Tags = Collaboration.MergeTags(update.Tags, null) }
                 : existing with
                 {
                     Members = members,
+                    Tags = latest ? Collaboration.MergeTags(update.Tags, existing.Tags) : Collaboration.MergeTags(existing.Tags, update.Tags),
                     Area = latest ? update.Area ?? existing.Area : existing.Area ?? update.Area,
                     Status = latest ? update.Status ?? existing.Status : existing.Status ?? update.Status,
                     FirstActivity = update.OccurredAt < existing.FirstActivity ? update.OccurredAt : existing.FirstActivity,
@@ -366,6 +367,7 @@ public sealed class CollaborationStore(
         row["UpdateCount"] = c.UpdateCount;
         row["LastSequence"] = sequence;
         row["MemberCount"] = c.Members.Count;
+        row["Tags"] = c.Tags is { Count: > 0 } tags ? JsonSerializer.Serialize(tags) : null;
         row["IndexKey"] = CollaborationIndex.KeyOf(c.Id, c.LastActivity);
         row.Remove("Participants");
         row.Remove("Title");
@@ -398,6 +400,9 @@ public sealed class CollaborationStore(
             e.GetDateTimeOffset("CreatedAt") ?? firstActivity,
             firstActivity,
             e.GetDateTimeOffset("LastActivity") ?? DateTimeOffset.MinValue,
-            e.GetInt32("UpdateCount") ?? 0);
+            e.GetInt32("UpdateCount") ?? 0)
+        {
+            Tags = e.GetString("Tags") is { Length: > 0 } tags ? JsonSerializer.Deserialize<string[]>(tags) : null,
+        };
     }
 }

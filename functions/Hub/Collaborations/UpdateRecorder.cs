@@ -5,8 +5,9 @@ namespace Mellanrum.Hub.Collaborations;
 
 /// <summary>
 /// What follows a stored update, each step idempotent so that a retry or the sweep may repeat it: its row in its
-/// collaboration's timeline, its row in the day it was received, and its place in its collaboration (the sequence
-/// number, kept on the update so it is assigned once; the members it names). The three are written at once. When the
+/// collaboration's timeline, its row in the day it was received, its row in the month it occurred in (the digest's
+/// index), and its place in its collaboration (the sequence
+/// number, kept on the update so it is assigned once; the members it names). The four are written at once. When the
 /// sender turns out not to be a member after all (another organisation created the collaboration in between), the
 /// update is not kept: it and its rows are deleted and the refusal returned.
 /// </summary>
@@ -27,8 +28,9 @@ public sealed class UpdateRecorder(UpdateStore updates, CollaborationStore colla
         var json = JsonSerializer.Serialize(update, HubJson.Options);
         var timeline = updates.WriteTimelineAsync(update, json, cancellationToken);
         var byDay = updates.WriteByDayAsync(update, json, cancellationToken);
+        var byMonth = updates.WriteByMonthAsync(update, json, cancellationToken);
         var sequence = SequenceAsync(update, knownSequence, unread, knownCollaboration, cancellationToken);
-        await Task.WhenAll(timeline, byDay, sequence);
+        await Task.WhenAll(timeline, byDay, byMonth, sequence);
         var outcome = await sequence;
         if (outcome.Refused is not null)
         {

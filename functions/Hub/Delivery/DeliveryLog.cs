@@ -32,9 +32,10 @@ public sealed class DeliveryLog(HubStorage storage, ILogger<DeliveryLog> logger)
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private int _scheduled;
 
-    /// <summary>Writes attempts now (grouped per partner into batch transactions).</summary>
+    /// <summary>Writes attempts now (grouped per partner into batch transactions), and counts them (<c>hub.deliveries</c>).</summary>
     public async Task RecordAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
     {
+        DeliveryTelemetry.Count(attempts);
         if (attempts.Count == 0)
         {
             return;
@@ -44,8 +45,17 @@ public sealed class DeliveryLog(HubStorage storage, ILogger<DeliveryLog> logger)
         await Task.WhenAll(attempts.GroupBy(a => a.PartnerId).Select(partner => WritePartnerAsync(table, partner.ToArray(), cancellationToken)));
     }
 
-    /// <summary>Buffers attempts to be written within <see cref="FlushInterval"/> (see the class remarks for what a crash may lose).</summary>
+    /// <summary>
+    /// Buffers attempts to be written within <see cref="FlushInterval"/> (see the class remarks for what a crash may lose),
+    /// and counts them (<c>hub.deliveries</c>) once, whenever they are written.
+    /// </summary>
     public void Append(IReadOnlyList<DeliveryAttempt> attempts)
+    {
+        DeliveryTelemetry.Count(attempts);
+        Buffer(attempts);
+    }
+
+    private void Buffer(IReadOnlyList<DeliveryAttempt> attempts)
     {
         foreach (var attempt in attempts)
         {
@@ -103,7 +113,7 @@ public sealed class DeliveryLog(HubStorage storage, ILogger<DeliveryLog> logger)
             var again = failed.SelectMany(f => f).ToArray();
             if (again.Length > 0)
             {
-                Append(again);
+                Buffer(again);
             }
         }
         finally
@@ -171,12 +181,29 @@ public sealed class DeliveryLog(HubStorage storage, ILogger<DeliveryLog> logger)
             },
             TableUpdateMode.Replace,
             cancellationToken);
+        HubMetrics.DeadLetter(letter.Channel);
     }
 
     public async Task RemoveDeadLetterAsync(string partnerId, string updateId, string channel, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
         await table.DeleteEntityAsync(partnerId, $"dead-{updateId}-{channel}", cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Deletes delivery attempts made before <paramref name="before"/> (the retention sweep), in every partner's log; returns how many.</summary>
+    public async Task<int> SweepAttemptsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
+
+        // Attempt keys start with inverted ticks (older attempts have larger keys) and sort before "a"; dead letters after.
+        return await TableSweep.DeleteAsync(table, TableClient.CreateQueryFilter($"RowKey gt {ReverseChronological.Key(before)} and RowKey lt {"a"}"), cancellationToken);
+    }
+
+    /// <summary>Deletes dead letters given up before <paramref name="before"/> (the retention sweep); returns how many.</summary>
+    public async Task<int> SweepDeadLettersAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
+        return await TableSweep.DeleteAsync(table, TableClient.CreateQueryFilter($"RowKey ge {"dead-"} and RowKey lt {"dead."} and At lt {before}"), cancellationToken);
     }
 
     public async Task<(IReadOnlyList<DeliveryAttempt> Attempts, IReadOnlyList<DeadLetter> DeadLetters)> ListAsync(string partnerId, int limit, int offset, CancellationToken cancellationToken)

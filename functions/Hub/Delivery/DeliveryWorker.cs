@@ -35,9 +35,14 @@ public sealed class DeliveryWorker(
             return;
         }
 
+        // The attempt continues the update's trace (the message carries it), linked to this invocation.
+        using var span = DeliveryTelemetry.Start(message.ChannelType, message.PartnerId, message.Attempt, message.Trace);
+        span?.SetTag(HubTracing.UpdateTag, message.UpdateId);
+        var trace = HubTracing.Onward(span, message.Trace);
         var ended = message.ChannelType == PartnerChannel.Webhook
-            ? await webhooks.ProcessAsync(message, cancellationToken)
-            : await RetryChannelAsync(message, cancellationToken);
+            ? await webhooks.ProcessAsync(message, cancellationToken, trace)
+            : await RetryChannelAsync(message, trace, cancellationToken);
+        span?.SetTag(HubTracing.OutcomeTag, ended ? "ended" : "retry");
         if (ended)
         {
             await order.CompleteAsync(message, cancellationToken);
@@ -62,7 +67,7 @@ public sealed class DeliveryWorker(
     }
 
     /// <summary>Another attempt of a Service Bus or storage-queue send; true when it ended (delivered or dead-lettered).</summary>
-    private async Task<bool> RetryChannelAsync(WebhookDeliveryMessage message, CancellationToken cancellationToken)
+    private async Task<bool> RetryChannelAsync(WebhookDeliveryMessage message, CarriedTrace trace, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var channel = message.ChannelType;
@@ -79,10 +84,10 @@ public sealed class DeliveryWorker(
             return true;
         }
 
-        var events = new[] { OutboundEvent.From(stored.Update, stored.Sequence) };
+        var events = new[] { OutboundEvent.From(stored.Update, stored.Sequence, message.Trace.Or(stored.Trace)) };
         var outcome = channel switch
         {
-            PartnerChannel.ServiceBus => await serviceBus.SendAsync(partner.Id, events, cancellationToken),
+            PartnerChannel.ServiceBus => await serviceBus.SendAsync(partner.Id, events, cancellationToken, trace: trace),
             PartnerChannel.Queue => await queues.SendAsync(partner.Id, events, cancellationToken),
             _ => new ChannelOutcome(SendResult.Permanent, TimeSpan.Zero, "Unknown channel type."),
         };

@@ -62,19 +62,29 @@ public sealed class FanoutLedger(HubStorage storage, TimeProvider time, IOptions
     public static string OutboxShard(string updateId) =>
         (updateId[0] % OutboxShards).ToString("D2", CultureInfo.InvariantCulture);
 
-    /// <summary>Opens the outbox row of an update about to be stored: due after the grace period.</summary>
-    public async Task OpenAsync(string updateId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the outbox row of an update about to be stored: due after the grace period. It keeps the update's trace,
+    /// so that a fan-out the sweep asks for again continues it.
+    /// </summary>
+    public async Task OpenAsync(string updateId, CancellationToken cancellationToken, CarriedTrace trace = default)
     {
         var outbox = await storage.TableAsync(HubStorage.OutboxTable, cancellationToken);
         var due = time.GetUtcNow() + options.Value.Grace;
-        await outbox.UpsertEntityAsync(new TableEntity(OutboxShard(updateId), updateId) { ["DueAt"] = due }, TableUpdateMode.Replace, cancellationToken);
+        var row = new TableEntity(OutboxShard(updateId), updateId) { ["DueAt"] = due };
+        if (trace.Parent is { } parent)
+        {
+            row[StoredUpdate.TraceParentColumn] = parent;
+            row[StoredUpdate.TraceStateColumn] = trace.State;
+        }
+
+        await outbox.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
-    /// <summary>Asks for the fan-out of a stored update: a message on the <c>fanout</c> queue.</summary>
-    public async Task RequestAsync(string updateId, CancellationToken cancellationToken)
+    /// <summary>Asks for the fan-out of a stored update: a message on the <c>fanout</c> queue, carrying its trace.</summary>
+    public async Task RequestAsync(string updateId, CancellationToken cancellationToken, CarriedTrace trace = default)
     {
         var fanout = await storage.QueueAsync(HubStorage.FanoutQueue, cancellationToken);
-        await fanout.SendMessageAsync(JsonSerializer.Serialize(new FanoutRequested(updateId), HubJson.Options), cancellationToken);
+        await fanout.SendMessageAsync(JsonSerializer.Serialize(new FanoutRequested(updateId, trace.Parent, trace.State), HubJson.Options), cancellationToken);
     }
 
     /// <summary>The update and its fan-out state, in one read; null when the update is not stored.</summary>
@@ -93,7 +103,7 @@ public sealed class FanoutLedger(HubStorage storage, TimeProvider time, IOptions
         }
 
         var stored = StoredUpdate.Read(entity);
-        return new FanoutRecord(stored.Update, stored.Sequence, entity.GetString(StateColumn) == DoneState, ReadSettled(entity));
+        return new FanoutRecord(stored.Update, stored.Sequence, entity.GetString(StateColumn) == DoneState, ReadSettled(entity)) { Trace = stored.Trace };
     }
 
     /// <summary>Records what is settled; <see cref="FanoutProgress.Done"/> when nothing is owed any more.</summary>
@@ -163,7 +173,7 @@ public sealed class FanoutLedger(HubStorage storage, TimeProvider time, IOptions
             var partition = shard.ToString("D2", CultureInfo.InvariantCulture);
             await foreach (var row in outbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and DueAt le {now}"), cancellationToken: cancellationToken))
             {
-                yield return new OverdueFanout(row.RowKey, row.Timestamp ?? now, row);
+                yield return new OverdueFanout(row.RowKey, row.Timestamp ?? now, row) { Trace = StoredUpdate.ReadTrace(row) };
             }
         }
     }

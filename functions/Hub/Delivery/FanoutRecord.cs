@@ -9,6 +9,9 @@ namespace Mellanrum.Hub.Delivery;
 /// </summary>
 public sealed record FanoutRecord(NormalisedUpdate Update, long? Sequence, bool Done, IReadOnlySet<string> Settled)
 {
+    /// <summary>The trace the update was stored in (empty for rows from before).</summary>
+    public CarriedTrace Trace { get; init; }
+
     public bool IsSettled(DeliveryTarget target) => Settled.Contains(target.Token) || Settled.Contains(target.LegacyKey);
 }
 

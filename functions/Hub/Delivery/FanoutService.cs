@@ -48,6 +48,9 @@ public sealed class FanoutService(
             return;
         }
 
+        // The update's trace goes on: the span is a child of ingest (or of what the message carries), linked to the trigger.
+        using var span = HubTracing.Continue(HubTracing.Fanout, ActivityKind.Consumer, request.Trace);
+        span?.SetTag(HubTracing.UpdateTag, id);
         var record = await ledger.ReadAsync(id, cancellationToken);
         if (record is null)
         {
@@ -84,7 +87,7 @@ public sealed class FanoutService(
         await ledger.WaitForTurnAsync(update, sequence, cancellationToken);
         var collaboration = await collaborations.GetAsync(update.Collaboration, cancellationToken);
         var recipients = Router.Route(update, collaboration?.Organisations ?? update.Participants, collaboration?.Public ?? true, await partners.AllAsync(cancellationToken), organisations);
-        var outbound = OutboundEvent.From(update, sequence);
+        var outbound = OutboundEvent.From(update, sequence, HubTracing.Onward(span, request.Trace.Or(record.Trace)));
         var owed = recipients.SelectMany(p => p.Channels.Distinct().Select(c => new Owed(p, c, DeliveryTarget.Of(p, c))))
             .Where(x => !record.IsSettled(x.Target))
             .ToArray();
@@ -148,7 +151,8 @@ public sealed class FanoutService(
                         webhook ? null : q.Owed.Channel.Type,
                         update.Collaboration,
                         sequence,
-                        previous.GetValueOrDefault((q.Owed.Partner.Id, q.Owed.Channel.Type)));
+                        previous.GetValueOrDefault((q.Owed.Partner.Id, q.Owed.Channel.Type)))
+                        .With(outbound.Trace);
                     return (q.Owed, Delivery: delivery, Outcome: await EnqueueAsync(delivery, q.Delay, cancellationToken));
                 }));
 
@@ -182,6 +186,11 @@ public sealed class FanoutService(
         {
             throw new FanoutIncompleteException(id, stillOwed);
         }
+
+        // Every channel is settled (delivered, dead-lettered, or handed to deliveries for its later attempts): the lag
+        // from receipt, once per update (a fanout message that comes again finds it done and records nothing).
+        HubMetrics.FannedOut(time.GetUtcNow() - update.ReceivedAt);
+        span?.SetTag(HubTracing.CountTag, recipients.Count);
 
         // Both after the update says "done": the mark lets the collaboration's next update go, the outbox row is no longer needed.
         await Task.WhenAll(
@@ -233,6 +242,7 @@ public sealed class FanoutService(
         }
 
         await ledger.SaveAsync(id, new FanoutProgress(settled, recipients.Count, true), cancellationToken);
+        HubMetrics.FannedOut(time.GetUtcNow() - update.ReceivedAt);
         if (record.Sequence is { } sequence)
         {
             await ledger.MarkAsync(update.Collaboration, sequence, cancellationToken);
@@ -248,6 +258,15 @@ public sealed class FanoutService(
     /// </summary>
     public async Task<DeliveryAttempt> DeliverAsync(Partner partner, PartnerChannel channel, IReadOnlyList<OutboundEvent> events, int attempt, CancellationToken cancellationToken, bool replay = false)
     {
+        // A webhook here is only queued: its span is the delivery worker's, when it posts.
+        using var span = channel.Type == PartnerChannel.Webhook ? null : DeliveryTelemetry.Start(channel.Type, partner.Id, attempt);
+        var result = await DeliverCoreAsync(partner, channel, events, attempt, CarriedTrace.Of(span), cancellationToken, replay);
+        span?.SetTag(HubTracing.OutcomeTag, result.Status);
+        return result;
+    }
+
+    private async Task<DeliveryAttempt> DeliverCoreAsync(Partner partner, PartnerChannel channel, IReadOnlyList<OutboundEvent> events, int attempt, CarriedTrace trace, CancellationToken cancellationToken, bool replay)
+    {
         var now = time.GetUtcNow();
         var updateId = events.Count == 1 ? events[0].UpdateId : $"{events.Count} updates";
         var watch = Stopwatch.StartNew();
@@ -257,7 +276,7 @@ public sealed class FanoutService(
             switch (channel.Type)
             {
                 case PartnerChannel.ServiceBus:
-                    outcome = await serviceBus.SendAsync(partner.Id, events, cancellationToken, replay);
+                    outcome = await serviceBus.SendAsync(partner.Id, events, cancellationToken, replay, trace);
                     break;
                 case PartnerChannel.Queue:
                     outcome = await queues.SendAsync(partner.Id, events, cancellationToken);
@@ -268,7 +287,7 @@ public sealed class FanoutService(
                 case PartnerChannel.Webhook:
                     foreach (var e in events)
                     {
-                        var message = new WebhookDeliveryMessage(partner.Id, e.UpdateId, channel.Url!, 1, Encoding.UTF8.GetString(e.Body.Span), now, Replay: replay);
+                        var message = new WebhookDeliveryMessage(partner.Id, e.UpdateId, channel.Url!, 1, Encoding.UTF8.GetString(e.Body.Span), now, Replay: replay).With(e.Trace);
                         var queued = await EnqueueAsync(message, null, cancellationToken);
                         if (queued.Result != SendResult.Delivered)
                         {

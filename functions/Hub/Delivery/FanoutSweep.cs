@@ -82,7 +82,8 @@ public sealed class FanoutSweep(FanoutLedger ledger, UpdateRecorder recorder, De
             return false;
         }
 
-        await ledger.RequestAsync(record.Update.Id, cancellationToken);
+        // The fan-out continues the update's own trace (kept on the outbox row and the update), not the sweep's.
+        await ledger.RequestAsync(record.Update.Id, cancellationToken, overdue.Trace.Or(record.Trace));
         return true;
     }
 }

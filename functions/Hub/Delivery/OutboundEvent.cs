@@ -6,7 +6,12 @@ using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Delivery;
 
-/// <summary>One update as partners receive it: a CloudEvents 1.0 structured JSON event, encoded once for every channel.</summary>
+/// <summary>
+/// One update as partners receive it: a CloudEvents 1.0 structured JSON event, encoded once for every channel. The
+/// update's trace travels in it as the CloudEvents Distributed Tracing extension (<c>traceparent</c>, <c>tracestate</c>:
+/// the CloudEvents SDK for .NET has no class for it, so its two attributes are declared here as the extension's spec names
+/// them) and, for the channels that have one, beside it (<see cref="Trace"/>).
+/// </summary>
 public sealed record OutboundEvent(string UpdateId, string Collaboration, string Kind, string Organisation, string? Area, long? Sequence, ReadOnlyMemory<byte> Body)
 {
     public const string EventType = "se.samverkan.update";
@@ -19,6 +24,11 @@ public sealed record OutboundEvent(string UpdateId, string Collaboration, string
     public static readonly CloudEventAttribute CollaborationAttribute = CloudEventAttribute.CreateExtension("collaboration", CloudEventAttributeType.String);
     public static readonly CloudEventAttribute KindAttribute = CloudEventAttribute.CreateExtension("kind", CloudEventAttributeType.String);
     public static readonly CloudEventAttribute AreaAttribute = CloudEventAttribute.CreateExtension("area", CloudEventAttributeType.String);
+    public static readonly CloudEventAttribute TraceParentAttribute = CloudEventAttribute.CreateExtension(CarriedTrace.ParentHeader, CloudEventAttributeType.String);
+    public static readonly CloudEventAttribute TraceStateAttribute = CloudEventAttribute.CreateExtension(CarriedTrace.StateHeader, CloudEventAttributeType.String);
+
+    /// <summary>The trace the event belongs to (the one in its <c>traceparent</c>); empty when none was carried.</summary>
+    public CarriedTrace Trace { get; init; }
 
     private static readonly JsonEventFormatter Formatter = new(HubJson.Options, default);
 
@@ -39,10 +49,10 @@ public sealed record OutboundEvent(string UpdateId, string Collaboration, string
         return new OutboundEvent(id, "test", "test", string.Empty, null, null, body);
     }
 
-    public static OutboundEvent From(NormalisedUpdate update, long? sequence)
+    public static OutboundEvent From(NormalisedUpdate update, long? sequence, CarriedTrace trace = default)
     {
         var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0,
-            [OrganisationAttribute, CollaborationAttribute, KindAttribute, AreaAttribute])
+            [OrganisationAttribute, CollaborationAttribute, KindAttribute, AreaAttribute, TraceParentAttribute, TraceStateAttribute])
         {
             Id = update.Id,
             Source = new Uri($"/sources/{update.SourceId}", UriKind.Relative),
@@ -60,6 +70,15 @@ public sealed record OutboundEvent(string UpdateId, string Collaboration, string
             cloudEvent[AreaAttribute] = update.Area;
         }
 
+        if (trace.Parent is { } parent)
+        {
+            cloudEvent[TraceParentAttribute] = parent;
+            if (trace.State is { } state)
+            {
+                cloudEvent[TraceStateAttribute] = state;
+            }
+        }
+
         if (sequence is { } value)
         {
             // The Sequence extension knows Integer as a 32-bit int.
@@ -75,6 +94,6 @@ public sealed record OutboundEvent(string UpdateId, string Collaboration, string
         }
 
         var body = Formatter.EncodeStructuredModeMessage(cloudEvent, out _);
-        return new OutboundEvent(update.Id, update.Collaboration, update.Kind, update.Organisation, update.Area, sequence, body);
+        return new OutboundEvent(update.Id, update.Collaboration, update.Kind, update.Organisation, update.Area, sequence, body) { Trace = trace };
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure.Data.Tables;
 using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Updates;
@@ -20,6 +21,10 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
 
     public async Task<ReplayResult> ReplayAsync(Partner partner, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
+        // A trace of its own (linked to the request that asked for it and to each update's original trace): the events
+        // carry the replay's context, so what a partner does with them is seen as part of the replay.
+        using var span = HubTracing.StartRoot(HubTracing.Replay);
+        span?.SetTag(HubTracing.PartnerTag, partner.Id);
         // The range is read from the log: write this process's buffered attempts first.
         await log.FlushAsync(cancellationToken);
         var table = await storage.TableAsync(HubStorage.DeliveriesTable, cancellationToken);
@@ -53,7 +58,7 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
             }
         }
 
-        var attempts = await SendAgainAsync(partner, ids, deadLetters, cancellationToken);
+        var attempts = await SendAgainAsync(span, partner, ids, deadLetters, cancellationToken);
         return new ReplayResult(partner.Id, from, to, attempts.Updates, attempts.Attempts);
     }
 
@@ -92,19 +97,22 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
             return null;
         }
 
+        using var span = HubTracing.StartRoot(HubTracing.Replay);
+        span?.SetTag(HubTracing.PartnerTag, partner.Id);
         var now = time.GetUtcNow();
-        var sent = await SendAgainAsync(partner, [updateId], deadLetters, cancellationToken);
+        var sent = await SendAgainAsync(span, partner, [updateId], deadLetters, cancellationToken);
         return new ReplayResult(partner.Id, now, now, sent.Updates, sent.Attempts);
     }
 
-    private async Task<(int Updates, IReadOnlyList<DeliveryAttempt> Attempts)> SendAgainAsync(Partner partner, IReadOnlyList<string> ids, IReadOnlyList<(string UpdateId, string Channel)> deadLetters, CancellationToken cancellationToken)
+    private async Task<(int Updates, IReadOnlyList<DeliveryAttempt> Attempts)> SendAgainAsync(Activity? span, Partner partner, IReadOnlyList<string> ids, IReadOnlyList<(string UpdateId, string Channel)> deadLetters, CancellationToken cancellationToken)
     {
         var events = new List<OutboundEvent>();
         foreach (var id in ids.Take(MaxUpdates))
         {
             if (await updates.GetStoredAsync(id, cancellationToken) is { } stored)
             {
-                events.Add(OutboundEvent.From(stored.Update, stored.Sequence));
+                HubTracing.Link(span, stored.Trace);
+                events.Add(OutboundEvent.From(stored.Update, stored.Sequence, CarriedTrace.Of(span)));
             }
         }
 
@@ -128,6 +136,7 @@ public sealed class ReplayService(HubStorage storage, UpdateStore updates, Fanou
             }
         }
 
+        span?.SetTag(HubTracing.CountTag, events.Count);
         logger.LogInformation("Replayed {Count} update(s) to partner {PartnerId}", events.Count, partner.Id);
         return (events.Count, attempts);
     }

@@ -11,15 +11,21 @@ namespace Mellanrum.Hub.Delivery;
 /// split at the size limit; <c>MessageId</c> = update id for broker duplicate detection (a hub retry is a true duplicate),
 /// <c>Subject</c> = kind. A replay is a new message: a <c>MessageId</c> of its own (the broker's duplicate detection would
 /// drop it inside its window) and the application property <c>replay</c> = true; consumers still dedupe by the CloudEvent
-/// id. Every failure is answered as an outcome (<see cref="ChannelFailures"/>), never thrown.
+/// id. The trace travels as the application properties <c>Diagnostic-Id</c> (what the Azure SDK and Application
+/// Insights read) and <c>traceparent</c> (with <c>tracestate</c> when there is one), the context of the delivery's span.
+/// Every failure is answered as an outcome (<see cref="ChannelFailures"/>), never thrown.
 /// </summary>
 public sealed class ServiceBusChannel(ServiceBusConnection connection, HubChaos chaos)
 {
     public const string ReplayProperty = "replay";
 
+    /// <summary>The application property the Azure SDK's own tracing reads and writes (it leaves a set one alone).</summary>
+    public const string DiagnosticIdProperty = "Diagnostic-Id";
+
     private readonly ConcurrentDictionary<string, ServiceBusSender> _senders = new();
 
-    public async Task<ChannelOutcome> SendAsync(string partnerId, IReadOnlyList<OutboundEvent> events, CancellationToken cancellationToken, bool replay = false)
+    /// <summary>Sends <paramref name="events"/>; each message carries <paramref name="trace"/> (the delivery's span), else its event's own.</summary>
+    public async Task<ChannelOutcome> SendAsync(string partnerId, IReadOnlyList<OutboundEvent> events, CancellationToken cancellationToken, bool replay = false, CarriedTrace trace = default)
     {
         if (connection.Client is not { } client)
         {
@@ -34,7 +40,7 @@ public sealed class ServiceBusChannel(ServiceBusConnection connection, HubChaos 
             while (pending.Count > 0)
             {
                 using var batch = await sender.CreateMessageBatchAsync(cancellationToken);
-                while (pending.Count > 0 && batch.TryAddMessage(ToMessage(pending.Peek(), replay)))
+                while (pending.Count > 0 && batch.TryAddMessage(ToMessage(pending.Peek(), replay, trace)))
                 {
                     pending.Dequeue();
                 }
@@ -55,7 +61,7 @@ public sealed class ServiceBusChannel(ServiceBusConnection connection, HubChaos 
         }
     }
 
-    public static ServiceBusMessage ToMessage(OutboundEvent e, bool replay = false)
+    public static ServiceBusMessage ToMessage(OutboundEvent e, bool replay = false, CarriedTrace trace = default)
     {
         var message = new ServiceBusMessage(e.Body)
         {
@@ -79,6 +85,16 @@ public sealed class ServiceBusChannel(ServiceBusConnection connection, HubChaos 
         if (replay)
         {
             message.ApplicationProperties[ReplayProperty] = true;
+        }
+
+        if (trace.Or(e.Trace) is { Parent: { } parent } carried)
+        {
+            message.ApplicationProperties[DiagnosticIdProperty] = parent;
+            message.ApplicationProperties[CarriedTrace.ParentHeader] = parent;
+            if (carried.State is { } state)
+            {
+                message.ApplicationProperties[CarriedTrace.StateHeader] = state;
+            }
         }
 
         return message;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Mellanrum.Hub.Partners;
 
 namespace Mellanrum.Hub.Delivery;
@@ -10,7 +11,9 @@ namespace Mellanrum.Hub.Delivery;
 /// event is built again from the stored update). <paramref name="Collaboration"/>, <paramref name="Sequence"/> and
 /// <paramref name="Previous"/> place it in its (partner, channel, collaboration) chain: it is not sent before the
 /// delivery of <paramref name="Previous"/> was delivered or dead-lettered (<see cref="DeliveryOrder"/>); null or 0
-/// means nothing to wait for. A <paramref name="Replay"/> waits for nothing and moves no chain.
+/// means nothing to wait for. A <paramref name="Replay"/> waits for nothing and moves no chain. <paramref name="TraceParent"/>
+/// and <paramref name="TraceState"/> are the W3C trace context of the update's trace (or the replay's), which the
+/// delivery continues and hands to the partner.
 /// </summary>
 public sealed record WebhookDeliveryMessage(
     string PartnerId,
@@ -23,8 +26,17 @@ public sealed record WebhookDeliveryMessage(
     string? Collaboration = null,
     long? Sequence = null,
     long? Previous = null,
-    bool Replay = false)
+    bool Replay = false,
+    [property: JsonPropertyName(CarriedTrace.ParentHeader)] string? TraceParent = null,
+    [property: JsonPropertyName(CarriedTrace.StateHeader)] string? TraceState = null)
 {
+    /// <summary>The carried trace context (empty when the message has none, or none valid).</summary>
+    [JsonIgnore]
+    public CarriedTrace Trace => CarriedTrace.Parse(TraceParent, TraceState);
+
+    /// <summary>This message carrying <paramref name="trace"/>.</summary>
+    public WebhookDeliveryMessage With(CarriedTrace trace) => this with { TraceParent = trace.Parent, TraceState = trace.State };
+
     /// <summary>The channel type: <see cref="PartnerChannel.Webhook"/> unless the message names another.</summary>
     public string ChannelType => Channel ?? PartnerChannel.Webhook;
 

@@ -22,8 +22,11 @@ public sealed class WebhookDeliveryProcessor(
     TimeProvider time,
     ILogger<WebhookDeliveryProcessor> logger)
 {
-    /// <summary>Works one webhook delivery; true when it ended (delivered or dead-lettered), false when it was put back for a later attempt.</summary>
-    public async Task<bool> ProcessAsync(WebhookDeliveryMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Works one webhook delivery; true when it ended (delivered or dead-lettered), false when it was put back for a later
+    /// attempt. The POST's <c>traceparent</c> is <paramref name="trace"/> (the attempt's span), else the message's.
+    /// </summary>
+    public async Task<bool> ProcessAsync(WebhookDeliveryMessage message, CancellationToken cancellationToken, CarriedTrace trace = default)
     {
         var partner = await partners.GetAsync(message.PartnerId, cancellationToken);
         var now = time.GetUtcNow();
@@ -49,7 +52,7 @@ public sealed class WebhookDeliveryProcessor(
         }
 
         var secrets = partner.SigningSecrets(now).Select(s => protector.Unprotect(s.Stored)).ToArray();
-        var result = await sender.SendAsync(new WebhookDelivery(partner.Id, message.UpdateId, message.Url, secrets, Encoding.UTF8.GetBytes(message.Body)), cancellationToken);
+        var result = await sender.SendAsync(new WebhookDelivery(partner.Id, message.UpdateId, message.Url, secrets, Encoding.UTF8.GetBytes(message.Body)) { Trace = trace.Or(message.Trace) }, cancellationToken);
         var decision = schedule.Decide(message.Attempt, result);
         var status = decision.Step switch
         {

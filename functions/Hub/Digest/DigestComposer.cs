@@ -1,7 +1,6 @@
 using System.Globalization;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Partners;
-using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Digest;
 
@@ -11,8 +10,11 @@ namespace Mellanrum.Hub.Digest;
 /// collaboration, decisions and status changes first; (b) new collaborations and calls for partners in the
 /// partner's areas (<c>filters.areas</c>) or county (its organisation's county and <c>filters.counties</c>),
 /// outside its own collaborations; (c) "I mellanrummet": up to five collaborations elsewhere that read like one
-/// of its own, with the words they share. A month with nothing in (a) or (b) gives no digest (null): suggestions
-/// alone are not worth an email. Updates the partner's organisation sent itself count only with <c>includeOwn</c>.
+/// of its own, with the words they share; and "Rapporterat i efterhand": updates of earlier months in its
+/// collaborations that were stored after those months' digests were composed. A month with nothing in (a), (b) or the
+/// late section gives no digest (null): suggestions alone are not worth an email. Updates the partner's organisation
+/// sent itself count only with <c>includeOwn</c>. A collaboration that is not public is never in (b) or (c) (they show
+/// work outside the partner's own); its members see it in (a).
 /// </summary>
 public sealed class DigestComposer(OrganisationRegistry registry)
 {
@@ -30,13 +32,7 @@ public sealed class DigestComposer(OrganisationRegistry registry)
     /// <summary>Likeness results kept per collaboration before the partner's own collaborations are taken out.</summary>
     private const int LikenessDepth = 30;
 
-    /// <summary>A month's first status counts as a change only when it is one of these (an "active" report is routine).</summary>
-    private static readonly HashSet<string> NotableStatuses = new(["paused", "completed", "cancelled"], StringComparer.Ordinal);
-
     private static readonly StringComparer SwedishOrder = StringComparer.Create(CultureInfo.GetCultureInfo("sv-SE"), ignoreCase: false);
-
-    private static readonly HashSet<string> HighlightKinds =
-        new(["decision", "collaboration-started", "collaboration-ended"], StringComparer.Ordinal);
 
     public PartnerDigest? Compose(DigestMonthIndex index, Partner partner)
     {
@@ -47,9 +43,10 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             ? list.ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>(StringComparer.Ordinal);
 
-        var sections = OwnSections(index, partner, own);
+        var sections = OwnSections(index, partner, own, late: false);
+        var late = OwnSections(index, partner, own, late: true);
         var news = News(index, partner, own);
-        if (sections.Count == 0 && news.Count == 0)
+        if (sections.Count == 0 && news.Count == 0 && late.Count == 0)
         {
             return null;
         }
@@ -68,25 +65,34 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             MoreCollaborations = sections.Skip(MaxCollaborations)
                 .Select(s => new DigestCollaborationMention(s.CollaborationId, s.Title, s.Updates.Count + s.MoreUpdates))
                 .ToArray(),
+            Late = late.Take(MaxCollaborations).ToArray(),
         };
     }
 
     /// <summary>The display name of an organisation: a municipality's name, otherwise its organisationsnummer.</summary>
     public string NameOf(string organisation) => registry.FindMunicipality(organisation)?.Name ?? organisation;
 
-    private List<DigestCollaborationSection> OwnSections(DigestMonthIndex index, Partner partner, HashSet<string> own)
+    /// <summary>
+    /// The partner's collaborations with updates this month (or, with <paramref name="late"/>, with updates of earlier
+    /// months reported late), decisions and status changes first.
+    /// </summary>
+    private List<DigestCollaborationSection> OwnSections(DigestMonthIndex index, Partner partner, HashSet<string> own, bool late)
     {
         var sections = new List<(DigestCollaborationSection Section, DateTimeOffset Latest)>();
         foreach (var id in own)
         {
-            if (!index.Updates.TryGetValue(id, out var updates))
+            if (!index.Months.TryGetValue(id, out var month))
             {
                 continue;
             }
 
-            var items = index.Items.GetOrAdd(id, _ => Items(updates));
-            var visible = partner.IncludeOwn ? items : items.Where(i => i.SenderOrganisation != partner.Organisation).ToArray();
-            if (visible.Length == 0)
+            var count = late ? month.VisibleLateCount(partner.Organisation, partner.IncludeOwn) : month.VisibleCount(partner.Organisation, partner.IncludeOwn);
+            var shown = (late ? month.LateItems : month.Items)
+                .Where(i => partner.IncludeOwn || i.Sender != partner.Organisation)
+                .Take(MaxUpdatesPerCollaboration)
+                .Select(Item)
+                .ToArray();
+            if (count == 0 || shown.Length == 0)
             {
                 continue;
             }
@@ -95,11 +101,11 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             sections.Add((
                 new DigestCollaborationSection(
                     id,
-                    catalogued?.Name ?? updates[0].Title,
-                    updates.LastOrDefault(u => u.Status is not null)?.Status ?? catalogued?.Status,
-                    visible.Take(MaxUpdatesPerCollaboration).ToArray(),
-                    Math.Max(0, visible.Length - MaxUpdatesPerCollaboration)),
-                updates[^1].OccurredAt));
+                    catalogued?.Name ?? month.FirstTitle,
+                    late ? null : month.Status ?? catalogued?.Status,
+                    shown,
+                    Math.Max(0, count - shown.Length)),
+                month.Latest));
         }
 
         return sections
@@ -110,31 +116,17 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             .ToList();
     }
 
-    /// <summary>A collaboration's updates as items: highlights first, each group in the order things happened.</summary>
-    private DigestUpdateItem[] Items(NormalisedUpdate[] updates)
-    {
-        var items = new List<DigestUpdateItem>(updates.Length);
-        string? status = null;
-        foreach (var update in updates)
-        {
-            var changed = update.Status is not null && (status is null ? NotableStatuses.Contains(update.Status) : update.Status != status);
-            var highlight = HighlightKinds.Contains(update.Kind) || (update.Kind == "status-report" && changed);
-            status = update.Status ?? status;
-            items.Add(new DigestUpdateItem(
-                update.Id,
-                update.Kind,
-                update.Title,
-                update.Summary,
-                Stockholm.DateOf(update.OccurredAt),
-                update.Organisation,
-                NameOf(update.Organisation),
-                update.Status,
-                highlight,
-                update.Links));
-        }
-
-        return items.Where(i => i.IsHighlight).Concat(items.Where(i => !i.IsHighlight)).ToArray();
-    }
+    private DigestUpdateItem Item(MonthItem item) => new(
+        item.Id,
+        item.Kind,
+        item.Title,
+        item.Summary,
+        Stockholm.DateOf(item.OccurredAt),
+        item.Sender,
+        NameOf(item.Sender),
+        item.Status,
+        item.IsHighlight,
+        item.Links);
 
     private List<DigestNewsItem> News(DigestMonthIndex index, Partner partner, HashSet<string> own)
     {
@@ -153,7 +145,7 @@ public sealed class DigestComposer(OrganisationRegistry registry)
         var news = new List<DigestNewsItem>();
         foreach (var candidate in index.News.Value)
         {
-            if (own.Contains(candidate.CollaborationId))
+            if (own.Contains(candidate.CollaborationId) || index.IsHidden(candidate.CollaborationId))
             {
                 continue;
             }
@@ -194,7 +186,8 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             var alike = index.Alike.GetOrAdd(id, key => index.Likeness.FindLike(key, LikenessDepth));
             foreach (var likeness in alike)
             {
-                if (own.Contains(likeness.DocumentId) || shown.Contains(likeness.DocumentId))
+                // A collaboration that is not public is never shown to organisations outside it.
+                if (own.Contains(likeness.DocumentId) || shown.Contains(likeness.DocumentId) || index.IsHidden(likeness.DocumentId))
                 {
                     continue;
                 }
@@ -221,12 +214,16 @@ public sealed class DigestComposer(OrganisationRegistry registry)
             .ToList();
     }
 
+    /// <summary>A collaboration its owner marked <c>"public": false</c>: only its members' own sections show it.</summary>
+    private static bool IsHidden(DigestMonthIndex index, string collaboration) =>
+        index.Collaborations.GetValueOrDefault(collaboration) is { Public: false };
+
     private static string[] CountiesOf(OrganisationRegistry registry, IEnumerable<string> participants) =>
         participants.Select(registry.CountyOf).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
 
     private static string TitleOf(DigestMonthIndex index, string collaboration) =>
         index.Collaborations.GetValueOrDefault(collaboration)?.Name
-        ?? (index.Updates.TryGetValue(collaboration, out var updates) ? updates[0].Title : collaboration);
+        ?? (index.Months.TryGetValue(collaboration, out var month) ? month.FirstTitle : collaboration);
 
     private string[] Names(IEnumerable<string> organisations) =>
         organisations.Select(NameOf).Order(SwedishOrder).ToArray();

@@ -47,6 +47,12 @@ public interface IDigestMailer
 
 public interface IDigestMailSession : IAsyncDisposable
 {
+    /// <summary>
+    /// Connects now when not connected, so that a recipient is claimed only once the server has answered: a worker that
+    /// dies while waiting for the server has claimed nothing. Throws <see cref="DigestMailException"/> like a send would.
+    /// </summary>
+    Task ReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Sends one message or throws <see cref="DigestMailException"/> (or <see cref="OperationCanceledException"/> before anything was handed over).</summary>
     Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
 }
@@ -106,6 +112,9 @@ public sealed partial class DigestMailer(IOptions<SmtpOptions> options, Resilien
                     }
                 },
                 cancellationToken);
+
+        public async Task ReadyAsync(CancellationToken cancellationToken) =>
+            await pipeline.ExecuteAsync(async ct => await ConnectedAsync(ct), cancellationToken);
 
         public async ValueTask DisposeAsync() => await DropAsync(quit: true);
 

@@ -48,6 +48,12 @@ public readonly record struct DigestMonth : IComparable<DigestMonth>
 
     public DigestMonth Previous() => Month == 1 ? new(Year - 1, 12) : new(Year, Month - 1);
 
+    /// <summary>Whether this is 1900-01, the first month there is: nothing comes before it.</summary>
+    public bool IsFirst => Year == 1900 && Month == 1;
+
+    /// <summary>Whether this is 9997-12, the last month there is: nothing comes after it.</summary>
+    public bool IsLast => Year == MaxYear && Month == 12;
+
     /// <summary>The Stockholm month an instant falls in.</summary>
     public static DigestMonth Containing(DateTimeOffset instant)
     {

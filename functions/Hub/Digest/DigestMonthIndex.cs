@@ -1,233 +1,166 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Mellanrum.Hub.Collaborations;
 using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Digest;
 
 /// <summary>
-/// Everything one month's digests are composed from, built in one pass over the month's updates and the
-/// collaboration catalogue: updates grouped by collaboration, who takes part in what, what is new, and the
-/// likeness index. Memory grows with the month (its updates) and the catalogue, not with the update table.
-/// Partners' digests are then composed from it without further reads; it is safe to compose in parallel.
+/// A month's shared index, as stored once per month: its cutoff and every collaboration's month folded
+/// (<see cref="CollaborationMonth"/>). Its size grows with the collaborations active that month, not with the updates.
+/// </summary>
+public sealed record DigestIndexSnapshot(
+    string Month,
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(UtcDateTimeOffsetConverter))] DateTimeOffset Cutoff,
+    int UpdateCount,
+    int LateCount,
+    IReadOnlyList<CollaborationMonth> Collaborations);
+
+/// <summary>
+/// Everything one month's digests are composed from: the shared index (<see cref="DigestIndexSnapshot"/>) with the
+/// collaboration catalogue, who takes part in what, what is new, and the likeness index. Partners' digests are then
+/// composed from it without further reads; it is safe to compose in parallel.
 /// </summary>
 public sealed class DigestMonthIndex
 {
     private DigestMonthIndex(
         DigestPeriod period,
+        DateTimeOffset? cutoff,
         Dictionary<string, Collaboration> collaborations,
-        Dictionary<string, NormalisedUpdate[]> updates,
+        Dictionary<string, CollaborationMonth> months,
         Dictionary<string, HashSet<string>> participants,
-        Dictionary<string, List<string>> byOrganisation,
-        LikenessFinder likeness)
+        LikenessFinder likeness,
+        int updateCount,
+        int lateCount)
     {
         Period = period;
+        Cutoff = cutoff;
         Collaborations = collaborations;
-        Updates = updates;
+        Months = months;
         Participants = participants;
-        ByOrganisation = byOrganisation;
         Likeness = likeness;
-        UpdateCount = updates.Values.Sum(u => u.Length);
+        UpdateCount = updateCount;
+        LateCount = lateCount;
+        var byOrganisation = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (collaboration, members) in participants)
+        {
+            foreach (var organisation in members)
+            {
+                if (!byOrganisation.TryGetValue(organisation, out var list))
+                {
+                    byOrganisation.Add(organisation, list = []);
+                }
+
+                list.Add(collaboration);
+            }
+        }
+
+        ByOrganisation = byOrganisation;
+        News = new Lazy<DigestNewsCandidate[]>(FindNews);
     }
 
     public DigestPeriod Period { get; }
 
-    /// <summary>How many updates the month holds.</summary>
+    /// <summary>The month's cutoff (null for a preview of a month not yet composed: everything stored so far).</summary>
+    public DateTimeOffset? Cutoff { get; }
+
+    /// <summary>How many updates that occurred in the month the index holds.</summary>
     public int UpdateCount { get; }
+
+    /// <summary>How many updates of earlier months, reported late, the index holds.</summary>
+    public int LateCount { get; }
 
     internal Dictionary<string, Collaboration> Collaborations { get; }
 
-    /// <summary>The month's updates per collaboration, in the order they occurred.</summary>
-    internal Dictionary<string, NormalisedUpdate[]> Updates { get; }
+    /// <summary>The month of each collaboration with updates in it.</summary>
+    internal Dictionary<string, CollaborationMonth> Months { get; }
 
-    /// <summary>Participants per collaboration: the catalogue's and every one named by the month's updates.</summary>
+    /// <summary>Participants per collaboration: the catalogue's members, or (not catalogued) those its updates name.</summary>
     internal Dictionary<string, HashSet<string>> Participants { get; }
 
     internal Dictionary<string, List<string>> ByOrganisation { get; }
 
     internal LikenessFinder Likeness { get; }
 
-    internal ConcurrentDictionary<string, DigestUpdateItem[]> Items { get; } = new(StringComparer.Ordinal);
-
     internal ConcurrentDictionary<string, IReadOnlyList<Likeness>> Alike { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The counties a collaboration's participants are in, filled by the composer on first use.</summary>
     internal ConcurrentDictionary<string, string[]> Counties { get; } = new(StringComparer.Ordinal);
 
-    internal Lazy<DigestNewsCandidate[]> News { get; set; } = new(() => []);
+    internal Lazy<DigestNewsCandidate[]> News { get; }
 
-    /// <summary>
-    /// Reads the catalogue, then the month's updates once from <paramref name="source"/>. The updates are indexed
-    /// (grouped, and analysed for the likeness finder) on a second task while the next ones are still being read, so
-    /// the Swedish text analysis mostly hides behind the storage reads instead of following them.
-    /// </summary>
-    public static async Task<DigestMonthIndex> BuildAsync(IDigestSource source, DigestMonth month, CancellationToken cancellationToken)
+    /// <summary>Whether a collaboration is hidden from organisations that are not its members (<c>"public": false</c>).</summary>
+    internal bool IsHidden(string collaboration) => Collaborations.TryGetValue(collaboration, out var c) && !c.Public;
+
+    /// <summary>The index from a stored snapshot and the catalogue as it is now.</summary>
+    public static DigestMonthIndex From(DigestIndexSnapshot snapshot, IEnumerable<Collaboration> catalogue)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        var builder = new IndexBuilder(month.Period);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-
-        // The catalogue is read beside the month's updates (two independent reads); the indexing task adds it first.
-        var catalogue = Task.Run(
-            async () =>
-            {
-                var collaborations = new List<Collaboration>();
-                await foreach (var collaboration in source.CollaborationsAsync(stop.Token))
-                {
-                    collaborations.Add(collaboration);
-                }
-
-                return collaborations;
-            },
-            CancellationToken.None);
-        var channel = Channel.CreateBounded<NormalisedUpdate>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
-        var indexing = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    foreach (var collaboration in await catalogue)
-                    {
-                        builder.Add(collaboration);
-                    }
-
-                    await foreach (var update in channel.Reader.ReadAllAsync(stop.Token))
-                    {
-                        builder.Add(update);
-                    }
-                }
-                catch
-                {
-                    // Stop the reader too, so that it never waits on a full channel nobody empties.
-                    await stop.CancelAsync();
-                    throw;
-                }
-            },
-            CancellationToken.None);
-
-        try
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(catalogue);
+        var collaborations = new Dictionary<string, Collaboration>(StringComparer.Ordinal);
+        var participants = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var likeness = new LikenessFinder.Builder();
+        foreach (var collaboration in catalogue)
         {
-            await foreach (var update in source.UpdatesAsync(month.Period.From, month.Period.To, stop.Token))
-            {
-                await channel.Writer.WriteAsync(update, stop.Token);
-            }
-
-            channel.Writer.Complete();
-        }
-        catch (Exception e)
-        {
-            channel.Writer.TryComplete(e);
-            await stop.CancelAsync();
-            await Task.WhenAny(indexing);
-            if (indexing.IsFaulted && e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // The indexing failed first; its exception is the cause.
-                await indexing;
-            }
-
-            throw;
-        }
-
-        await indexing;
-        return builder.Build();
-    }
-
-    /// <summary>Builds the index from what is already in memory (tests, benchmarks).</summary>
-    public static DigestMonthIndex Build(DigestPeriod period, IEnumerable<Collaboration> collaborations, IEnumerable<NormalisedUpdate> updates)
-    {
-        var builder = new IndexBuilder(period);
-        foreach (var collaboration in collaborations)
-        {
-            builder.Add(collaboration);
-        }
-
-        foreach (var update in updates)
-        {
-            builder.Add(update);
-        }
-
-        return builder.Build();
-    }
-
-    /// <summary>Collects the catalogue, then the month's updates one at a time; not thread-safe.</summary>
-    private sealed class IndexBuilder(DigestPeriod period)
-    {
-        private readonly Dictionary<string, Collaboration> _catalogue = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, HashSet<string>> _participants = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<NormalisedUpdate>> _grouped = new(StringComparer.Ordinal);
-        private readonly LikenessFinder.Builder _likeness = new();
-
-        public void Add(Collaboration collaboration)
-        {
-            _catalogue[collaboration.Id] = collaboration;
+            collaborations[collaboration.Id] = collaboration;
             // The digest follows the members, not the union of every participant ever sent.
-            ParticipantsOf(_participants, collaboration.Id).UnionWith(collaboration.Organisations);
-            _likeness.Add(collaboration.Id, collaboration.Name, candidate: false);
+            participants[collaboration.Id] = new HashSet<string>(collaboration.Organisations, StringComparer.Ordinal);
+            likeness.Add(collaboration.Id, collaboration.Name, candidate: false);
         }
 
-        public void Add(NormalisedUpdate update)
+        var months = new Dictionary<string, CollaborationMonth>(StringComparer.Ordinal);
+        foreach (var month in snapshot.Collaborations)
         {
-            if (!period.Contains(update.ReceivedAt))
-            {
-                return;
-            }
-
-            if (!_grouped.TryGetValue(update.Collaboration, out var list))
-            {
-                _grouped.Add(update.Collaboration, list = []);
-            }
-
-            list.Add(update);
-            if (!_catalogue.ContainsKey(update.Collaboration))
+            months[month.Id] = month;
+            if (!collaborations.ContainsKey(month.Id))
             {
                 // Not (yet) in the catalogue: its updates say who takes part.
-                var members = ParticipantsOf(_participants, update.Collaboration);
-                members.UnionWith(update.Participants);
-                members.Add(update.Organisation);
+                participants[month.Id] = new HashSet<string>(month.Participants, StringComparer.Ordinal);
             }
 
-            _likeness.Add(update.Collaboration, update.Title, candidate: true);
-            _likeness.Add(update.Collaboration, update.Summary, candidate: true);
-            _likeness.Add(update.Collaboration, string.Join(' ', update.Tags), candidate: true);
+            likeness.AddTerms(month.Id, month.Terms, candidate: true);
         }
 
-        public DigestMonthIndex Build()
-        {
-            var byOrganisation = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            foreach (var (collaboration, members) in _participants)
-            {
-                foreach (var organisation in members)
-                {
-                    if (!byOrganisation.TryGetValue(organisation, out var list))
-                    {
-                        byOrganisation.Add(organisation, list = []);
-                    }
+        var period = DigestMonth.Parse(snapshot.Month).Period;
+        return new DigestMonthIndex(period, snapshot.Cutoff, collaborations, months, participants, likeness.Build(), snapshot.UpdateCount, snapshot.LateCount);
+    }
 
-                    list.Add(collaboration);
-                }
-            }
-
-            var ordered = _grouped.ToDictionary(
-                g => g.Key,
-                g => g.Value.OrderBy(u => u.OccurredAt).ThenBy(u => u.ReceivedAt).ThenBy(u => u.Id, StringComparer.Ordinal).ToArray(),
-                StringComparer.Ordinal);
-            var index = new DigestMonthIndex(period, _catalogue, ordered, _participants, byOrganisation, _likeness.Build());
-            index.News = new Lazy<DigestNewsCandidate[]>(index.FindNews);
-            return index;
-        }
+    /// <summary>
+    /// Builds the index from what is already in memory (tests, benchmarks): the updates that occurred in the period, and
+    /// <paramref name="late"/> as reported late.
+    /// </summary>
+    public static DigestMonthIndex Build(
+        DigestPeriod period,
+        IEnumerable<Collaboration> collaborations,
+        IEnumerable<NormalisedUpdate> updates,
+        IEnumerable<NormalisedUpdate>? late = null)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        var onTime = updates.Where(u => period.Contains(u.OccurredAt)).ToLookup(u => u.Collaboration, StringComparer.Ordinal);
+        var reported = (late ?? []).ToLookup(u => u.Collaboration, StringComparer.Ordinal);
+        var months = onTime.Select(g => g.Key).Union(reported.Select(g => g.Key), StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .Select(id => CollaborationMonth.Fold(id, onTime[id].ToArray(), reported[id].ToArray()))
+            .ToArray();
+        var snapshot = new DigestIndexSnapshot(period.Month.ToString(), period.To, months.Sum(m => m.Count), months.Sum(m => m.LateCount), months);
+        return From(snapshot, collaborations);
     }
 
     /// <summary>The month's new collaborations and calls for partners, one per collaboration (a call wins).</summary>
     private DigestNewsCandidate[] FindNews()
     {
         var news = new List<DigestNewsCandidate>();
-        foreach (var (id, updates) in Updates)
+        foreach (var (id, month) in Months)
         {
+            if (month.Count == 0 || IsHidden(id))
+            {
+                continue;
+            }
+
             var catalogued = Collaborations.GetValueOrDefault(id);
-            var call = updates.LastOrDefault(u => u.Kind == "call-for-partners");
-            var started = updates.FirstOrDefault(u => u.Kind == "collaboration-started");
+            var call = month.Call;
+            var started = month.Started;
             var isNew = catalogued is not null ? Period.Contains(catalogued.FirstActivity) || started is not null : started is not null;
-            var shown = call ?? (isNew ? started ?? updates[0] : null);
+            var shown = call ?? (isNew ? started ?? month.First : null);
             if (shown is null)
             {
                 continue;
@@ -245,16 +178,6 @@ public sealed class DigestMonthIndex
         }
 
         return news.OrderByDescending(n => n.At).ThenBy(n => n.CollaborationId, StringComparer.Ordinal).ToArray();
-    }
-
-    private static HashSet<string> ParticipantsOf(Dictionary<string, HashSet<string>> participants, string collaboration)
-    {
-        if (!participants.TryGetValue(collaboration, out var set))
-        {
-            participants.Add(collaboration, set = new HashSet<string>(StringComparer.Ordinal));
-        }
-
-        return set;
     }
 }
 

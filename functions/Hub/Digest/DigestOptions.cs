@@ -7,10 +7,27 @@ public sealed class DigestOptions
 {
     public const string Section = "Hub:Digest";
 
-    /// <summary>The hub's public address; links in the digest point to <c>{BaseUrl}/api/v1/collaborations/{id}</c>.</summary>
+    /// <summary>The hub's public address; links in the digest point to <c>{BaseUrl}/samverkan/{id}</c>.</summary>
     [Required]
     [Url]
     public string BaseUrl { get; set; } = "http://127.0.0.1:7071";
+
+    /// <summary>Updates stored more than this many days after they occurred (a system loading its history) are in no digest.</summary>
+    [Range(1, 366)]
+    public int MaxLateDays { get; set; } = 90;
+
+    /// <summary>
+    /// How long after a month's cutoff its updates are read: every update stored before the cutoff is in storage by then
+    /// (see <c>UpdateMonthIndex</c>; at least 30 seconds where more than one process writes).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan CutoffGrace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Partners per job message on the <c>digests</c> queue (each message composes and sends theirs).</summary>
+    [Range(1, 500)]
+    public int PartnersPerJob { get; set; } = 20;
+
+    public TimeSpan MaxLate => TimeSpan.FromDays(MaxLateDays);
 }
 
 /// <summary>Configuration <c>Hub:Smtp</c>; without a <see cref="Host"/> each email is written to <see cref="OutboxPath"/> as <c>.eml</c>.</summary>

@@ -33,8 +33,8 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
         return new RenderedDigest(subject, Html(digest, words, subject), Text(digest, words));
     }
 
-    /// <summary>The address of a collaboration in the hub's API.</summary>
-    public string CollaborationUrl(string collaborationId) => $"{_baseUrl}/api/v1/collaborations/{Uri.EscapeDataString(collaborationId)}";
+    /// <summary>The address of a collaboration's page in the public register (<c>/samverkan/{id}</c>).</summary>
+    public string CollaborationUrl(string collaborationId) => $"{_baseUrl}/samverkan/{Uri.EscapeDataString(collaborationId)}";
 
     private string Html(PartnerDigest digest, Words words, string subject)
     {
@@ -76,6 +76,15 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
                 html.AppendJoin("<br>", digest.MoreCollaborations.Select(m =>
                     Link(CollaborationUrl(m.CollaborationId), m.Title, Accent) + " (" + m.UpdateCount.ToString(CultureInfo.InvariantCulture) + ")"));
                 html.Append("</td></tr>\n");
+            }
+        }
+
+        if (digest.Late.Count > 0)
+        {
+            SectionHeading(html, words.LateHeading, words.LateIntro);
+            foreach (var section in digest.Late)
+            {
+                CollaborationSection(html, section, words, digest);
             }
         }
 
@@ -192,35 +201,7 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
             text.AppendLine(words.OwnIntro).AppendLine();
             foreach (var section in digest.Collaborations)
             {
-                text.Append("## ").AppendLine(section.Title);
-                if (section.Status is { } status)
-                {
-                    text.Append(words.StatusLabel).Append(": ").AppendLine(words.Status(status));
-                }
-
-                text.AppendLine(CollaborationUrl(section.CollaborationId));
-                foreach (var item in section.Updates)
-                {
-                    text.Append(item.IsHighlight ? "* " : "- ").Append(words.Kind(item.Kind)).Append(" · ").Append(FormatDate(item.Date, digest))
-                        .Append(" · ").AppendLine(item.SenderName);
-                    text.Append("  ").AppendLine(item.Title);
-                    if (Shorten(item.Summary) is { } summary)
-                    {
-                        text.Append("  ").AppendLine(summary);
-                    }
-
-                    foreach (var link in item.Links.Where(l => IsWebAddress(l.Url)))
-                    {
-                        text.Append("  ").Append(link.Title ?? words.Document).Append(": ").AppendLine(link.Url);
-                    }
-                }
-
-                if (section.MoreUpdates > 0)
-                {
-                    text.Append("  ").AppendLine(string.Format(CultureInfo.InvariantCulture, words.More, section.MoreUpdates));
-                }
-
-                text.AppendLine();
+                TextSection(text, section, words, digest);
             }
 
             if (digest.MoreCollaborations.Count > 0)
@@ -233,6 +214,16 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
                 }
 
                 text.AppendLine();
+            }
+        }
+
+        if (digest.Late.Count > 0)
+        {
+            Heading(text, words.LateHeading, '-');
+            text.AppendLine(words.LateIntro).AppendLine();
+            foreach (var section in digest.Late)
+            {
+                TextSection(text, section, words, digest);
             }
         }
 
@@ -270,6 +261,39 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
 
         text.AppendLine("--").AppendLine(string.Format(CultureInfo.InvariantCulture, words.Footer, digest.PartnerId));
         return text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+
+    private void TextSection(StringBuilder text, DigestCollaborationSection section, Words words, PartnerDigest digest)
+    {
+        text.Append("## ").AppendLine(section.Title);
+        if (section.Status is { } status)
+        {
+            text.Append(words.StatusLabel).Append(": ").AppendLine(words.Status(status));
+        }
+
+        text.AppendLine(CollaborationUrl(section.CollaborationId));
+        foreach (var item in section.Updates)
+        {
+            text.Append(item.IsHighlight ? "* " : "- ").Append(words.Kind(item.Kind)).Append(" · ").Append(FormatDate(item.Date, digest))
+                .Append(" · ").AppendLine(item.SenderName);
+            text.Append("  ").AppendLine(item.Title);
+            if (Shorten(item.Summary) is { } summary)
+            {
+                text.Append("  ").AppendLine(summary);
+            }
+
+            foreach (var link in item.Links.Where(l => IsWebAddress(l.Url)))
+            {
+                text.Append("  ").Append(link.Title ?? words.Document).Append(": ").AppendLine(link.Url);
+            }
+        }
+
+        if (section.MoreUpdates > 0)
+        {
+            text.Append("  ").AppendLine(string.Format(CultureInfo.InvariantCulture, words.More, section.MoreUpdates));
+        }
+
+        text.AppendLine();
     }
 
     private static void Heading(StringBuilder text, string heading, char underline) =>
@@ -414,7 +438,11 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
                 ["social-valfard"] = "social välfärd", ["vard-och-omsorg"] = "vård och omsorg", ["samhallsbyggnad"] = "samhällsbyggnad",
                 ["miljo-och-klimat"] = "miljö och klimat", ["kultur-och-fritid"] = "kultur och fritid", ["krisberedskap"] = "krisberedskap",
                 ["upphandling"] = "upphandling", ["ovrigt"] = "övrigt",
-            });
+            })
+        {
+            LateHeading = "Rapporterat i efterhand",
+            LateIntro = "Sådant som hände tidigare månader men rapporterades in efter att den månadens brev hade sammanställts.",
+        };
 
         public static readonly Words English = new(
             "Mellanrum: monthly digest {0}",
@@ -454,7 +482,15 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
                 ["social-valfard"] = "social welfare", ["vard-och-omsorg"] = "health and care", ["samhallsbyggnad"] = "urban planning",
                 ["miljo-och-klimat"] = "environment and climate", ["kultur-och-fritid"] = "culture and leisure", ["krisberedskap"] = "emergency preparedness",
                 ["upphandling"] = "procurement", ["ovrigt"] = "other",
-            });
+            })
+        {
+            LateHeading = "Reported late",
+            LateIntro = "What happened in earlier months but was reported after that month's digest had been composed.",
+        };
+
+        public required string LateHeading { get; init; }
+
+        public required string LateIntro { get; init; }
 
         public string Kind(string kind) => Kinds.GetValueOrDefault(kind, kind);
 

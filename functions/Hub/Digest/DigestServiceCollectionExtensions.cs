@@ -9,8 +9,9 @@ namespace Mellanrum.Hub.Digest;
 public static class DigestServiceCollectionExtensions
 {
     /// <summary>
-    /// The digest's services. The caller registers <see cref="IDigestSource"/> and <see cref="IDigestLedger"/>
-    /// (storage), <see cref="TimeProvider"/> and <see cref="Organisations.OrganisationRegistry"/>.
+    /// The digest's services, its shared index and run progress in storage and its jobs on the <c>digests</c> queue.
+    /// The caller registers <see cref="IDigestSource"/> and <see cref="IDigestLedger"/> (storage), <see cref="HubStorage"/>,
+    /// <see cref="TimeProvider"/> and <see cref="Organisations.OrganisationRegistry"/>.
     /// </summary>
     public static IServiceCollection AddDigest(this IServiceCollection services, IConfiguration configuration)
     {
@@ -37,8 +38,13 @@ public static class DigestServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SmtpOptions>>(),
             sp.GetRequiredKeyedService<ResiliencePipeline>(DigestMailer.PipelineKey),
             sp.GetRequiredService<ILogger<DigestMailer>>()));
+        services.AddSingleton<DigestCarryOver>();
+        services.AddSingleton<DigestMonths>();
+        services.AddSingleton<IDigestRunStore, Storage.TableDigestRunStore>();
+        services.AddSingleton<IDigestJobQueue, Storage.StorageDigestJobQueue>();
         services.AddSingleton<DigestRunner>();
         services.AddSingleton<DigestViewer>();
+        services.AddHostedService<DigestCarryOverAtStart>();
         return services;
     }
 

@@ -17,9 +17,12 @@ public interface IDigestLedger
     /// <summary>Drops a claim whose email is known not to have left (the server refused it or was unreachable).</summary>
     Task ReleaseAsync(string partnerId, string recipient, DigestMonth month, CancellationToken cancellationToken);
 
-    /// <summary>The latest month whose run completed (null before the first).</summary>
+    /// <summary>The latest month the timer started a run of (null before the first).</summary>
     Task<DigestMonth?> LastCompletedMonthAsync(CancellationToken cancellationToken);
 
-    /// <summary>Records that a month's run completed with nothing left to retry.</summary>
+    /// <summary>Records that a month's run was started by the timer (it is not started again by a later firing).</summary>
     Task MarkMonthCompletedAsync(DigestMonth month, CancellationToken cancellationToken);
+
+    /// <summary>Each month that has claims, and when its first email was claimed (a month sent before cutoffs existed takes it as its cutoff).</summary>
+    Task<IReadOnlyDictionary<DigestMonth, DateTimeOffset>> FirstSendsAsync(CancellationToken cancellationToken);
 }

@@ -203,16 +203,7 @@ public sealed class LikenessFinder
         /// <summary>Adds text to a document; <paramref name="candidate"/> makes it findable (once true, it stays so).</summary>
         public Builder Add(string documentId, string? text, bool candidate = true)
         {
-            if (!_documents.TryGetValue(documentId, out var document))
-            {
-                document = _counts.Count;
-                _documents.Add(documentId, document);
-                _counts.Add([]);
-                _candidates.Add(false);
-            }
-
-            _candidates[document] |= candidate;
-            var counts = _counts[document];
+            var counts = Document(documentId, candidate);
             _scratch.Clear();
             SwedishText.AppendTerms(text, _scratch);
             foreach (var (stem, word) in _scratch)
@@ -229,6 +220,40 @@ public sealed class LikenessFinder
             }
 
             return this;
+        }
+
+        /// <summary>Adds counted terms to a document (as <see cref="MonthTerms"/> collected them from its texts).</summary>
+        public Builder AddTerms(string documentId, IEnumerable<MonthTerm> terms, bool candidate = true)
+        {
+            var counts = Document(documentId, candidate);
+            foreach (var (stem, word, count) in terms)
+            {
+                if (!_terms.TryGetValue(stem, out var term))
+                {
+                    term = _forms.Count;
+                    _terms.Add(stem, term);
+                    _forms.Add(new Dictionary<string, int>(StringComparer.Ordinal));
+                }
+
+                counts[term] = counts.GetValueOrDefault(term) + count;
+                _forms[term][word] = _forms[term].GetValueOrDefault(word) + count;
+            }
+
+            return this;
+        }
+
+        private Dictionary<int, int> Document(string documentId, bool candidate)
+        {
+            if (!_documents.TryGetValue(documentId, out var document))
+            {
+                document = _counts.Count;
+                _documents.Add(documentId, document);
+                _counts.Add([]);
+                _candidates.Add(false);
+            }
+
+            _candidates[document] |= candidate;
+            return _counts[document];
         }
 
         public LikenessFinder Build()

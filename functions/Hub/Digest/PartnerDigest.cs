@@ -16,6 +16,9 @@ public sealed record PartnerDigest(
 {
     /// <summary>Own collaborations with updates beyond the ones shown in full, listed by title and count only.</summary>
     public IReadOnlyList<DigestCollaborationMention> MoreCollaborations { get; init; } = [];
+
+    /// <summary>"Rapporterat i efterhand": updates of earlier months in its collaborations, stored after that month's digest was composed.</summary>
+    public IReadOnlyList<DigestCollaborationSection> Late { get; init; } = [];
 }
 
 /// <summary>An own collaboration listed without its updates (the digest shows the first ones in full).</summary>

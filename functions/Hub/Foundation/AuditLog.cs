@@ -68,5 +68,13 @@ public sealed class AuditLog(HubStorage storage, TimeProvider time)
         return new CursorPage<AuditEntry>(items, limit, null);
     }
 
+    /// <summary>Deletes acts recorded before <paramref name="before"/> (the retention sweep, when <c>Hub:Retention:AuditDays</c> is set); returns how many.</summary>
+    public async Task<int> SweepAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.AuditTable, cancellationToken);
+        var months = TableClient.CreateQueryFilter($"PartitionKey le {Month(before)}");
+        return await TableSweep.DeleteAsync(table, $"{months} and {TableClient.CreateQueryFilter($"RowKey gt {ReverseChronological.Key(before)}")}", cancellationToken);
+    }
+
     private static string Month(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
 }

@@ -33,6 +33,7 @@ public sealed class HubStorage(TableServiceClient tables, QueueServiceClient que
     public const string InboundQueue = "inbound-updates";
     public const string FanoutQueue = "fanout";
     public const string DeliveriesQueue = "deliveries";
+    public const string DigestsQueue = "digests";
 
     /// <summary>The app settings the triggers' <c>%...%</c> expressions name, by logical queue name.</summary>
     public static readonly IReadOnlyDictionary<string, string> QueueSettings = new Dictionary<string, string>
@@ -40,6 +41,7 @@ public sealed class HubStorage(TableServiceClient tables, QueueServiceClient que
         [InboundQueue] = TriggerSettings.InboundQueue,
         [FanoutQueue] = TriggerSettings.FanoutQueue,
         [DeliveriesQueue] = TriggerSettings.DeliveriesQueue,
+        [DigestsQueue] = TriggerSettings.DigestsQueue,
     };
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();

@@ -14,8 +14,11 @@ public static class TriggerSettings
     public const string InboundQueue = "HubInboundQueue";
     public const string FanoutQueue = "HubFanoutQueue";
     public const string DeliveriesQueue = "HubDeliveriesQueue";
+
+    /// <summary>The digest's jobs: one message per month run, then one per batch of partners.</summary>
+    public const string DigestsQueue = "HubDigestsQueue";
     public const string FanoutSweepSchedule = "HubFanoutSweepSchedule";
-    public const string RejectionSweepSchedule = "HubRejectionSweepSchedule";
+    public const string RetentionSweepSchedule = "HubRetentionSweepSchedule";
     public const string CollaborationIndexSchedule = "HubCollaborationIndexSchedule";
 
     /// <summary>The digest timer fires at 05:00 and 06:00 UTC on the 1st; the app acts on the one that is 07:00 in Stockholm.</summary>

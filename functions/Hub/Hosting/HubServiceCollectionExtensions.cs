@@ -7,6 +7,7 @@ using Mellanrum.Hub.Normalisation;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Partners;
 using Mellanrum.Hub.Portal;
+using Mellanrum.Hub.Register;
 using Mellanrum.Hub.Sources;
 using Mellanrum.Hub.Updates;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +40,9 @@ public static class HubServiceCollectionExtensions
         services.AddPortal();
         services.AddSingleton<IDigestSource, TableDigestSource>();
         services.AddSingleton<IDigestLedger, TableDigestLedger>();
+        services.AddRegister();
+        services.AddValidatedOptions<RetentionOptions>(RetentionOptions.Section);
+        services.AddSingleton<RetentionSweep>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Threading.RateLimiting;
@@ -41,13 +42,38 @@ public sealed class IngestService(
                 AutoReplenishment = true,
             }));
 
-    /// <summary><c>POST /api/v1/sources/{sourceId}/updates</c>: authenticate, rate, read, normalise, store.</summary>
+    /// <summary>
+    /// <c>POST /api/v1/sources/{sourceId}/updates</c>: authenticate, rate, read, normalise, store. The span
+    /// <c>ingest</c> continues the request's trace (the server span, else the <c>traceparent</c> the caller sent), and
+    /// that trace travels with the update to every partner.
+    /// </summary>
     public async Task<IngestOutcome> IngestAsync(IngestRequest request, CancellationToken cancellationToken)
     {
-        var authenticated = await authenticator.AuthenticateAsync(request.SourceId, request.Credentials, request.Body, cancellationToken);
+        var started = time.GetTimestamp();
+        using var span = HubTracing.Start(HubTracing.Ingest, ActivityKind.Internal, request.Trace);
+        var trace = HubTracing.Onward(span, CarriedTrace.Current.Or(request.Trace).Or(CarriedTrace.NewRoot()));
+        var (outcome, source) = await IngestCoreAsync(request, trace, cancellationToken);
+        Measure(span, source, outcome, time.GetElapsedTime(started));
+        return outcome;
+    }
+
+    /// <summary>
+    /// Counts an update the HTTP edge refused before ingest began (the per-address rate, repeated <c>webhook-*</c>
+    /// headers, a body past the limit or in an unknown encoding), under its source's id when that source is registered
+    /// (<paramref name="lookUp"/>: one read; false where the refusal must stay free, as for the per-address rate).
+    /// </summary>
+    public async Task RefusedAtEdgeAsync(string sourceId, int status, bool lookUp, CancellationToken cancellationToken)
+    {
+        var registered = lookUp && Ids.IsSlug(sourceId) && await sources.GetAsync(sourceId, cancellationToken) is not null;
+        HubMetrics.Rejected(registered ? sourceId : HubMetrics.UnknownSource, status);
+    }
+
+    private async Task<(IngestOutcome Outcome, string Source)> IngestCoreAsync(IngestRequest request, CarriedTrace trace, CancellationToken cancellationToken)
+    {
+        var (authenticated, registered) = await authenticator.IdentifyAsync(request.SourceId, request.Credentials, request.Body, cancellationToken);
         if (authenticated is null)
         {
-            return new IngestOutcome.Refused(Problem.Unauthorized(), null);
+            return (new IngestOutcome.Refused(Problem.Unauthorized(), null), registered ? request.SourceId : HubMetrics.UnknownSource);
         }
 
         var source = authenticated.Source;
@@ -56,7 +82,7 @@ public sealed class IngestService(
         if (!lease.IsAcquired)
         {
             var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-            return new IngestOutcome.Refused(Problem.TooManyRequests(wait), null);
+            return (new IngestOutcome.Refused(Problem.TooManyRequests(wait), null), source.Id);
         }
 
         // A signed request: only what was signed keys it, and a webhook-id the source used before is a replay.
@@ -65,17 +91,29 @@ public sealed class IngestService(
             && await updates.GetAsync(first, cancellationToken) is { } stored)
         {
             logger.LogInformation("Replayed webhook-id from {SourceId}: answered as update {UpdateId}", source.Id, stored.Id);
-            return new IngestOutcome.Stored(stored, Duplicate: true);
+            return (new IngestOutcome.Stored(stored, Duplicate: true), source.Id);
         }
 
-        return await ProcessAsync(source, "http", request.ContentType, request.Headers, request.Body, cancellationToken, signedWebhookId: signedId);
+        return (await ProcessAsync(source, "http", request.ContentType, request.Headers, request.Body, trace, cancellationToken, signedWebhookId: signedId), source.Id);
     }
 
-    /// <summary>A message from the <c>inbound-updates</c> queue (plain UTF-8 JSON text, or the same in Base64).</summary>
+    /// <summary>
+    /// A message from the <c>inbound-updates</c> queue (plain UTF-8 JSON text, or the same in Base64). A
+    /// <c>traceparent</c> among the message's headers is continued, as an HTTP one is.
+    /// </summary>
     public async Task<IngestOutcome> HandleQueueMessageAsync(string message, CancellationToken cancellationToken)
     {
-        var raw = Encoding.UTF8.GetBytes(message);
+        var started = time.GetTimestamp();
         var envelope = ReadEnvelope(message) ?? ReadEnvelope(TryBase64(message));
+        using var span = HubTracing.Continue(HubTracing.Ingest, ActivityKind.Consumer, TraceOf(envelope));
+        var (outcome, source) = await HandleQueueMessageAsync(message, envelope, HubTracing.Onward(span, CarriedTrace.Current.Or(TraceOf(envelope)).Or(CarriedTrace.NewRoot())), cancellationToken);
+        Measure(span, source, outcome, time.GetElapsedTime(started));
+        return outcome;
+    }
+
+    private async Task<(IngestOutcome Outcome, string Source)> HandleQueueMessageAsync(string message, InboundMessage? envelope, CarriedTrace trace, CancellationToken cancellationToken)
+    {
+        var raw = Encoding.UTF8.GetBytes(message);
         if (envelope?.SourceId is not { } sourceId || !Ids.IsSlug(sourceId) || envelope.Body is not { } body)
         {
             var reasons = new List<InvalidParameter>();
@@ -98,7 +136,7 @@ public sealed class IngestService(
 
             var rejection = await rejections.AddAsync(null, "queue", 400, "Unreadable queue message", reasons, null, new Dictionary<string, string>(), raw, cancellationToken);
             logger.LogWarning("Kept an unreadable queue message as rejection {RejectionId}", rejection.Id);
-            return new IngestOutcome.Refused(Problem.BadRequest("Unreadable queue message.", reasons), rejection);
+            return (new IngestOutcome.Refused(Problem.BadRequest("Unreadable queue message.", reasons), rejection), HubMetrics.UnknownSource);
         }
 
         var source = await sources.GetAsync(sourceId, cancellationToken);
@@ -108,14 +146,14 @@ public sealed class IngestService(
             // No content type: the whole queue message is kept, and a retry runs it through the queue path again.
             var rejection = await rejections.AddAsync(source is null ? null : sourceId, "queue", 401, "Source not accepted on the queue", reasons, null, new Dictionary<string, string>(), raw, cancellationToken);
             logger.LogWarning("Kept a queue message for source {SourceId} as rejection {RejectionId}: not a queue source", sourceId, rejection.Id);
-            return new IngestOutcome.Refused(Problem.Unauthorized(), rejection);
+            return (new IngestOutcome.Refused(Problem.Unauthorized(), rejection), source is null ? HubMetrics.UnknownSource : sourceId);
         }
 
         var bytes = body.ValueKind == JsonValueKind.String && envelope.ContentType is not null && envelope.ContentType.Contains("json", StringComparison.OrdinalIgnoreCase)
             ? Encoding.UTF8.GetBytes(body.GetString()!)
             : Encoding.UTF8.GetBytes(body.GetRawText());
         var headers = (envelope.Headers ?? new Dictionary<string, string>()).ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value, StringComparer.OrdinalIgnoreCase);
-        return await ProcessAsync(source, "queue", envelope.ContentType ?? "application/json", headers, bytes, cancellationToken);
+        return (await ProcessAsync(source, "queue", envelope.ContentType ?? "application/json", headers, bytes, trace, cancellationToken), source.Id);
     }
 
     /// <summary>A queue message that failed every attempt (a storage outage, say): kept as a rejection to retry.</summary>
@@ -164,7 +202,7 @@ public sealed class IngestService(
         IngestOutcome outcome;
         if (rejection.Channel == "queue" && rejection.ContentType is null)
         {
-            outcome = await HandleQueueMessageAsync(rejection.Body, cancellationToken);
+            outcome = (await HandleQueueMessageAsync(rejection.Body, ReadEnvelope(rejection.Body) ?? ReadEnvelope(TryBase64(rejection.Body)), CarriedTrace.Current, cancellationToken)).Outcome;
         }
         else
         {
@@ -174,7 +212,7 @@ public sealed class IngestService(
                 return new IngestOutcome.Refused(Problem.NotFound("The source no longer exists."), null);
             }
 
-            outcome = await ProcessAsync(source, rejection.Channel, rejection.ContentType, rejection.Headers, body, cancellationToken, keepRejection: false);
+            outcome = await ProcessAsync(source, rejection.Channel, rejection.ContentType, rejection.Headers, body, CarriedTrace.Current, cancellationToken, keepRejection: false);
         }
 
         var now = time.GetUtcNow();
@@ -199,6 +237,7 @@ public sealed class IngestService(
         string? contentType,
         IReadOnlyDictionary<string, string> headers,
         ReadOnlyMemory<byte> body,
+        CarriedTrace trace,
         CancellationToken cancellationToken,
         bool keepRejection = true,
         string? signedWebhookId = null)
@@ -223,7 +262,7 @@ public sealed class IngestService(
                 problem = CollaborationRules.MayPost(collaboration.Collaboration, update.Organisation, update.Participants);
                 if (problem is null)
                 {
-                    var (stored, refused) = await StoreAsync(update, collaboration, cancellationToken);
+                    var (stored, refused) = await StoreAsync(update, collaboration, trace, cancellationToken);
                     if (stored is not null)
                     {
                         if (signedWebhookId is not null)
@@ -258,10 +297,10 @@ public sealed class IngestService(
     /// first, so a crash after the insert (the commit point, after which a 2xx may be answered) leaves a row that the
     /// sweep completes; everything after the insert is idempotent.
     /// </summary>
-    private async Task<(StoreResult? Stored, Problem? Refused)> StoreAsync(NormalisedUpdate update, CollaborationState collaboration, CancellationToken cancellationToken)
+    private async Task<(StoreResult? Stored, Problem? Refused)> StoreAsync(NormalisedUpdate update, CollaborationState collaboration, CarriedTrace trace, CancellationToken cancellationToken)
     {
-        await ledger.OpenAsync(update.Id, cancellationToken);
-        var stored = await updates.InsertAsync(update, cancellationToken);
+        await ledger.OpenAsync(update.Id, cancellationToken, trace);
+        var stored = await updates.InsertAsync(update, cancellationToken, trace);
         if (stored.Duplicate)
         {
             return (stored, null);
@@ -276,8 +315,39 @@ public sealed class IngestService(
             return (null, refused);
         }
 
-        await ledger.RequestAsync(update.Id, cancellationToken);
+        await ledger.RequestAsync(update.Id, cancellationToken, trace);
         return (stored, null);
+    }
+
+    /// <summary>The update's metrics and its span's outcome: under a registered source's id, else <c>unknown</c>.</summary>
+    private static void Measure(Activity? span, string source, IngestOutcome outcome, TimeSpan elapsed)
+    {
+        switch (outcome)
+        {
+            case IngestOutcome.Stored stored:
+                HubMetrics.Accepted(source, stored.Duplicate);
+                span?.SetTag(HubTracing.UpdateTag, stored.Update.Id).SetTag(HubTracing.OutcomeTag, stored.Duplicate ? "duplicate" : "accepted");
+                break;
+            case IngestOutcome.Refused refused:
+                HubMetrics.Rejected(source, refused.Problem.Status);
+                span?.SetTag(HubTracing.OutcomeTag, "rejected").SetTag("hub.status", refused.Problem.Status);
+                break;
+        }
+
+        span?.SetTag(HubTracing.SourceTag, source);
+        HubMetrics.Ingested(source, elapsed);
+    }
+
+    /// <summary>The trace context a queue message's headers carry, if any.</summary>
+    private static CarriedTrace TraceOf(InboundMessage? envelope)
+    {
+        if (envelope?.Headers is not { Count: > 0 } headers)
+        {
+            return default;
+        }
+
+        string? Find(string name) => headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+        return CarriedTrace.Parse(Find(CarriedTrace.ParentHeader), Find(CarriedTrace.StateHeader));
     }
 
     private static InboundMessage? ReadEnvelope(string? text)

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
 
 namespace Mellanrum.Hub.Ingest;
 
@@ -10,12 +9,11 @@ namespace Mellanrum.Hub.Ingest;
 /// The <c>webhook-id</c>s each source has used (<c>WebhookIds</c>, PartitionKey = source id, RowKey = the id's SHA-256),
 /// with the update each one stored. Standard Webhooks asks receivers to dedupe by it: a signed request whose
 /// <c>webhook-id</c> the source used before answers 200 duplicate with the first update's id, whatever else it carries.
-/// Kept <see cref="Kept"/>, far beyond the five-minute timestamp window a replay must fall within.
+/// Kept <c>Hub:Retention:WebhookIdDays</c> (2 by default), far beyond the five-minute timestamp window a replay must fall
+/// within; the retention sweep forgets older ones.
 /// </summary>
-public sealed class ReplayGuard(HubStorage storage, TimeProvider time, ILogger<ReplayGuard> logger)
+public sealed class ReplayGuard(HubStorage storage, TimeProvider time)
 {
-    public static readonly TimeSpan Kept = TimeSpan.FromDays(2);
-
     /// <summary>The update a source's earlier request with this <c>webhook-id</c> stored, if any.</summary>
     public async Task<string?> FirstUseAsync(string sourceId, string webhookId, CancellationToken cancellationToken)
     {
@@ -36,24 +34,11 @@ public sealed class ReplayGuard(HubStorage storage, TimeProvider time, ILogger<R
         }
     }
 
-    /// <summary>Forgets <c>webhook-id</c>s older than <see cref="Kept"/>; returns how many.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    /// <summary>Forgets <c>webhook-id</c>s first used before <paramref name="before"/> (the retention sweep); returns how many.</summary>
+    public async Task<int> SweepAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubStorage.WebhookIdsTable, cancellationToken);
-        var cutoff = time.GetUtcNow() - Kept;
-        var deleted = 0;
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"At lt {cutoff}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
-            deleted++;
-        }
-
-        if (deleted > 0)
-        {
-            logger.LogInformation("Forgot {Count} webhook-id(s) older than {Kept}", deleted, Kept);
-        }
-
-        return deleted;
+        return await TableSweep.DeleteAsync(table, TableClient.CreateQueryFilter($"At lt {before}"), cancellationToken);
     }
 
     private static string Key(string webhookId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(webhookId)));

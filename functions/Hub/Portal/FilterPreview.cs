@@ -2,7 +2,6 @@ using Mellanrum.Hub.Collaborations;
 using Mellanrum.Hub.Digest;
 using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Partners;
-using Mellanrum.Hub.Updates;
 
 namespace Mellanrum.Hub.Portal;
 
@@ -31,11 +30,11 @@ public sealed record FilterPreviewResult(
     IReadOnlyList<PreviewedUpdate> Items);
 
 /// <summary>
-/// The partner page's preview of filters: last month's updates (by the time the hub received them, as the digest reads a
-/// month) run through the hub's own routing (<see cref="Router.Route"/>, the one fan-out uses) for the partner with the
+/// The partner page's preview of filters: last month's updates (those that occurred in it, as the digest reads a month,
+/// from the digest's month index) run through the hub's own routing (<see cref="Router.Route"/>, the one fan-out uses) for the partner with the
 /// filters given, against each collaboration's members and public flag as they are now.
 /// </summary>
-public sealed class FilterPreview(UpdateStore updates, CollaborationStore collaborations, OrganisationRegistry organisations, TimeProvider time)
+public sealed class FilterPreview(IDigestSource months, CollaborationStore collaborations, OrganisationRegistry organisations, TimeProvider time)
 {
     /// <summary>Most updates read for one preview (a bound on its cost in a busy month).</summary>
     public const int MaxScanned = 20_000;
@@ -56,8 +55,9 @@ public sealed class FilterPreview(UpdateStore updates, CollaborationStore collab
         var matched = new List<PreviewedUpdate>();
         var scanned = 0;
         var limited = false;
-        await foreach (var update in updates.ReceivedBetweenAsync(month.Period.From, month.Period.To, cancellationToken))
+        await foreach (var row in months.MonthAsync(month, cancellationToken))
         {
+            var update = row.Update;
             if (++scanned > MaxScanned)
             {
                 scanned = MaxScanned;

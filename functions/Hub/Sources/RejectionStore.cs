@@ -102,28 +102,26 @@ public sealed class RejectionStore(HubStorage storage, TimeProvider time, IOptio
         await table.UpsertEntityAsync(ToEntity(rejection), TableUpdateMode.Replace, cancellationToken);
     }
 
-    /// <summary>Deletes rejections older than the retention period; returns how many.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    /// <summary>Deletes rejections received before <paramref name="before"/> (the retention sweep); returns how many.</summary>
+    public async Task<int> SweepAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubStorage.RejectionsTable, cancellationToken);
-        var cutoff = time.GetUtcNow().AddDays(-options.Value.RetentionDays);
 
         // Row keys are inverted ticks: older rejections have larger keys.
-        var boundary = ReverseChronological.Key(cutoff);
-        var deleted = 0;
-        await foreach (var page in table.QueryAsync<TableEntity>(e => e.RowKey.CompareTo(boundary) > 0, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).AsPages(pageSizeHint: 100))
+        return await TableSweep.DeleteAsync(table, TableClient.CreateQueryFilter($"RowKey gt {ReverseChronological.Key(before)}"), cancellationToken);
+    }
+
+    /// <summary>How many rejections wait (open, not yet resolved): a scan of their keys only, for the metric, read seldom.</summary>
+    public async Task<long> CountOpenAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.RejectionsTable, cancellationToken);
+        long count = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(e => e.GetString("State") == "open", select: ["PartitionKey"], cancellationToken: cancellationToken))
         {
-            foreach (var group in page.Values.GroupBy(e => e.PartitionKey))
-            {
-                foreach (var chunk in group.Chunk(100))
-                {
-                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e)), cancellationToken);
-                    deleted += chunk.Length;
-                }
-            }
+            count++;
         }
 
-        return deleted;
+        return count;
     }
 
     private static TableEntity ToEntity(Rejection r) => new(r.SourceId, r.Id)

@@ -36,6 +36,8 @@ public static class SourcesServiceCollectionExtensions
         services.AddSingleton<SourceStore>();
         services.AddSingleton<SourceAdministration>();
         services.AddSingleton<RejectionStore>();
+        services.AddSingleton<RejectionGauge>();
+        services.AddHostedService(sp => sp.GetRequiredService<RejectionGauge>());
         return services;
     }
 

@@ -19,24 +19,37 @@ public sealed record StoreResult(NormalisedUpdate Update, bool Duplicate);
 /// row's <c>Json</c>, index columns and <c>Sequence</c>; the fan-out ledger owns its <c>Fanout*</c> columns.</item>
 /// <item><c>Timeline</c>: PartitionKey = collaboration id, RowKey = inverted occurredAt ticks + id: a collaboration's
 /// updates read newest first in one partition range query.</item>
-/// <item><c>UpdatesByDay</c>: PartitionKey = UTC day of receipt, RowKey = update id: the digest reads a month a day at a time.</item>
+/// <item><c>UpdatesByDay</c>: PartitionKey = UTC day of receipt, RowKey = update id: the updates of a day.</item>
+/// <item><c>UpdatesByMonth</c> (<see cref="UpdateMonthIndex"/>): the updates by the Stockholm month they occurred in, and
+/// each month's digest cutoff: what the digest reads.</item>
 /// </list>
 /// </summary>
-public sealed class UpdateStore(HubStorage storage, ILogger<UpdateStore> logger)
+public sealed class UpdateStore(HubStorage storage, ILogger<UpdateStore> logger, TimeProvider? time = null)
 {
+    /// <summary>The index by occurred month, and the months' cutoffs.</summary>
+    public UpdateMonthIndex Months { get; } = new(storage, time ?? TimeProvider.System, logger);
+
     /// <summary>The row key of an update in <c>Updates</c> (its partition is its id).</summary>
     public const string UpdateRow = "u";
 
     /// <summary>
     /// Inserts an update: the commit point (a 2xx may be answered after this returns) and the idempotency check. A
-    /// conflict means the same source sent the same key before: the first update is returned as a duplicate.
+    /// conflict means the same source sent the same key before: the first update is returned as a duplicate. The
+    /// update's trace is kept on its row (<see cref="StoredUpdate.Trace"/>), for replays to link to.
     /// </summary>
-    public async Task<StoreResult> InsertAsync(NormalisedUpdate update, CancellationToken cancellationToken)
+    public async Task<StoreResult> InsertAsync(NormalisedUpdate update, CancellationToken cancellationToken, CarriedTrace trace = default)
     {
         var updates = await storage.TableAsync(HubStorage.UpdatesTable, cancellationToken);
         try
         {
-            await updates.AddEntityAsync(ToEntity(update), cancellationToken);
+            var entity = ToEntity(update);
+            if (trace.Parent is { } parent)
+            {
+                entity[StoredUpdate.TraceParentColumn] = parent;
+                entity[StoredUpdate.TraceStateColumn] = trace.State;
+            }
+
+            await updates.AddEntityAsync(entity, cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsConflict())
         {
@@ -91,6 +104,10 @@ public sealed class UpdateStore(HubStorage storage, ILogger<UpdateStore> logger)
             TableUpdateMode.Replace,
             cancellationToken);
     }
+
+    /// <summary>The update's row in the month it occurred in (idempotent: the first write stands); see <see cref="UpdateMonthIndex"/>.</summary>
+    public Task WriteByMonthAsync(NormalisedUpdate update, string json, CancellationToken cancellationToken) =>
+        Months.WriteAsync(update, json, cancellationToken);
 
     /// <summary>
     /// The <c>UpdatesByDay</c> partition of a receive time: its UTC day. A month is read partition by partition
@@ -172,7 +189,8 @@ public sealed class UpdateStore(HubStorage storage, ILogger<UpdateStore> logger)
         var byDay = await storage.TableAsync(HubStorage.UpdatesByDayTable, cancellationToken);
         await Task.WhenAll(
             DeleteIfThereAsync(timeline, update.Collaboration, TimelineKey(update), cancellationToken),
-            DeleteIfThereAsync(byDay, DayPartition(update.ReceivedAt), update.Id, cancellationToken));
+            DeleteIfThereAsync(byDay, DayPartition(update.ReceivedAt), update.Id, cancellationToken),
+            Months.DeleteAsync(update, cancellationToken));
         await DeleteIfThereAsync(updates, update.Id, UpdateRow, cancellationToken);
         logger.LogInformation("Deleted update {UpdateId}: not kept", update.Id);
     }

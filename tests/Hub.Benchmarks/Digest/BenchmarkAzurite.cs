@@ -34,7 +34,8 @@ public sealed class BenchmarkAzurite : IDisposable
         var info = new ProcessStartInfo("node") { WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
                  {
-                     script, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--inMemoryPersistence",
+                     // A million rows in memory need more than node's default heap.
+                     "--max-old-space-size=12288", script, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--inMemoryPersistence",
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                      "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
                  })

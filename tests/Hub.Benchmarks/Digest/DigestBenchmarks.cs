@@ -20,12 +20,16 @@ namespace Mellanrum.Hub.Benchmarks.Digest;
 
 /// <summary>
 /// The digest at Sweden's scale, as a console mode (BenchmarkDotNet's many launches would reseed Azurite each time):
-/// <c>dotnet run -c Release --project tests/Hub.Benchmarks -- digest [--updates 100000] [--partners 1000] [--iterations 3]</c>.
-/// Seeds an in-memory Azurite with a month of <see cref="DigestLoad"/> (updates in <c>UpdatesByDay</c> in batches of
-/// 100 per day partition, collaborations, partners, in the stores' entity shapes), then measures, interleaved:
-/// (a) <b>read</b>: only reading the month's updates through <see cref="UpdateStore.ReceivedBetweenAsync"/>;
-/// (b) <b>compose</b>: every partner's digest from Azurite through <see cref="TableDigestSource"/>: the month index
-/// (updates, catalogue, likeness), then compose and render per partner as the runner does, without sending.
+/// <c>dotnet run -c Release --project tests/Hub.Benchmarks -- digest [--updates 1000000] [--partners 5000] [--iterations 1]</c>.
+/// Seeds an in-memory Azurite with a month of <see cref="DigestLoad.Stream"/> in the stores' own shapes (the month index
+/// <c>UpdatesByMonth</c> in batches of up to 100 per day partition, collaborations, partners; the month is made as it is
+/// written, never held), then measures, interleaved:
+/// (a) <b>read</b>: only reading the month's rows through <see cref="UpdateMonthIndex.ReadMonthAsync"/>;
+/// (b) <b>compose</b>: what a run does but mail: the month's shared index built from Azurite
+/// (<see cref="DigestIndexBuilder"/>: the month read once, a day at a time, folded as it comes) and stored
+/// (<see cref="TableDigestRunStore"/>), loaded back with the catalogue as each job's instance does, then every partner's
+/// digest composed and rendered (<see cref="DigestPipeline"/>, every core).
+/// Memory: the managed heap's peak growth and the process's peak working set, sampled during each step.
 /// </summary>
 public static class DigestBenchmarks
 {
@@ -37,9 +41,11 @@ public static class DigestBenchmarks
 
         using var azurite = await BenchmarkAzurite.StartAsync();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [AzureClients.StorageSetting] = azurite.ConnectionString }).Build();
-        var hubOptions = Options.Create(new HubOptions { AdminKey = "benchmark-admin-key-0000" });
-        var storage = new HubStorage(new TableServiceClient(azurite.ConnectionString), new QueueServiceClient(azurite.ConnectionString), hubOptions, configuration);
-        var updateStore = new UpdateStore(storage, NullLogger<UpdateStore>.Instance);
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        var queues = new QueueServiceClient(azurite.ConnectionString);
+        HubStorage Storage(string prefix) => new(tables, queues, Options.Create(new HubOptions { AdminKey = "benchmark-admin-key-0000", TablePrefix = prefix }), configuration);
+        var storage = Storage("hub");
+        var updateStore = new UpdateStore(storage, NullLogger<UpdateStore>.Instance, TimeProvider.System);
         var partnerStore = new PartnerStore(storage, TimeProvider.System);
         var collaborationStore = new CollaborationStore(
             storage,
@@ -51,24 +57,18 @@ public static class DigestBenchmarks
         var composer = new DigestComposer(OrganisationRegistry.Shared);
         var renderer = new DigestRenderer(Options.Create(new DigestOptions { BaseUrl = "https://mellanrum.example.se" }));
         var month = DigestLoad.Month;
+        var maxLate = TimeSpan.FromDays(90);
+        var noCutoffs = new Dictionary<DigestMonth, DateTimeOffset>();
 
         var seeding = Stopwatch.StartNew();
-        var scenario = DigestLoad.Generate(updates, partners, seed: 2026);
-        await SeedAsync(storage, partnerStore, scenario);
-        for (var i = 0; i < 2; i++)
-        {
-            // The index's own CPU cost, with no storage: what the read has to hide.
-            var inMemory = Stopwatch.StartNew();
-            var built = DigestMonthIndex.Build(month.Period, scenario.Collaborations, scenario.Updates);
-            Console.WriteLine($"index in memory (no storage): {inMemory.Elapsed.TotalSeconds:F2} s for {built.UpdateCount:N0} updates");
-        }
-
-        Console.WriteLine($"Seeded {updates:N0} updates, {partners:N0} partners in {seeding.Elapsed.TotalSeconds:F1} s.");
+        var scenario = DigestLoad.Stream(updates, partners, seed: 2026);
+        var requests = await SeedAsync(storage, partnerStore, scenario);
+        Console.WriteLine($"Seeded {updates:N0} updates ({scenario.Collaborations.Count:N0} collaborations), {partners:N0} partners in {seeding.Elapsed.TotalSeconds:F1} s ({requests:N0} batch requests); working set now {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024:N0} MB.");
 
         async Task<(int, string)> ReadAsync()
         {
             var count = 0;
-            await foreach (var update in updateStore.ReceivedBetweenAsync(month.Period.From, month.Period.To, CancellationToken.None))
+            await foreach (var row in updateStore.Months.ReadMonthAsync(month.ToString(), CancellationToken.None))
             {
                 count++;
             }
@@ -76,14 +76,28 @@ public static class DigestBenchmarks
             return (count, $"{count:N0} updates");
         }
 
+        var run = 0;
         async Task<(int, string)> ComposeAsync()
         {
             var phase = Stopwatch.StartNew();
-            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            var index = await DigestMonthIndex.BuildAsync(source, month, CancellationToken.None);
-            var indexed = phase.Elapsed;
-            var indexAllocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024 / 1024;
-            TimeSpan composing;
+            var snapshot = await DigestIndexBuilder.BuildAsync(source, month, month.Period.To, noCutoffs, maxLate, CancellationToken.None);
+            var built = phase.Elapsed;
+
+            // Each run its own shared index table, so every iteration writes it (a month's is written once).
+            var store = new TableDigestRunStore(Storage($"run{++run}"));
+            await store.WriteIndexAsync(snapshot, CancellationToken.None);
+            var written = phase.Elapsed;
+            snapshot = null;
+
+            var stored = await store.ReadIndexAsync(month, CancellationToken.None) ?? throw new InvalidOperationException("The shared index was not stored.");
+            var catalogue = new List<Collaboration>();
+            await foreach (var collaboration in source.CollaborationsAsync(CancellationToken.None))
+            {
+                catalogue.Add(collaboration);
+            }
+
+            var index = DigestMonthIndex.From(stored, catalogue);
+            var loaded = phase.Elapsed;
             int digests = 0, suggestions = 0;
             long characters = 0;
             await foreach (var composed in DigestPipeline.ComposeAllAsync(composer, renderer, index, source.PartnersAsync(CancellationToken.None), CancellationToken.None))
@@ -98,8 +112,10 @@ public static class DigestBenchmarks
                 characters += rendered.Html.Length + rendered.Text.Length;
             }
 
-            composing = phase.Elapsed - indexed;
-            return (index.UpdateCount, $"index {indexed.TotalSeconds:F2} s ({indexAllocated:N0} MB) + compose and render {composing.TotalSeconds:F2} s (DigestPipeline, every core); {index.UpdateCount:N0} updates, {digests:N0} digests, {suggestions / Math.Max(1, digests):N1} suggestions each, {characters / Math.Max(1, digests) / 1024:N0} K chars each");
+            var composing = phase.Elapsed - loaded;
+            return (index.UpdateCount, string.Create(
+                CultureInfo.InvariantCulture,
+                $"build {built.TotalSeconds:F2} s + store the shared index {(written - built).TotalSeconds:F2} s ({stored.Collaborations.Count:N0} rows) + load it {(loaded - written).TotalSeconds:F2} s + compose and render {composing.TotalSeconds:F2} s; {index.UpdateCount:N0} updates, {digests:N0} digests, {suggestions / (double)Math.Max(1, digests):F1} suggestions each, {characters / Math.Max(1, digests) / 1024:N0} K chars each"));
         }
 
         var read = new List<Measurement>();
@@ -108,10 +124,10 @@ public static class DigestBenchmarks
         {
             var label = i == 0 ? "warm-up" : $"#{i}";
             var a = await MeasureAsync(ReadAsync);
-            var b = await MeasureAsync(ComposeAsync);
             Console.WriteLine($"{label,-8} read {a}");
+            var b = await MeasureAsync(ComposeAsync);
             Console.WriteLine($"{label,-8} compose {b}  ({b.Elapsed.TotalSeconds / a.Elapsed.TotalSeconds:F2}x)");
-            if (i > 0)
+            if (i > 0 || iterations == 0)
             {
                 read.Add(a);
                 compose.Add(b);
@@ -119,40 +135,44 @@ public static class DigestBenchmarks
         }
 
         Console.WriteLine();
-        Console.WriteLine($"{updates:N0} updates, {partners:N0} partners, {iterations} iterations after a warm-up, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"{updates:N0} updates, {partners:N0} partners, {iterations} iteration(s) after a warm-up, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         Console.WriteLine();
-        Console.WriteLine("| Step | Mean | Min | Max | Ratio | Allocated | Peak heap growth |");
-        Console.WriteLine("|------|-----:|----:|----:|------:|----------:|-----------------:|");
+        Console.WriteLine("| Step | Mean | Min | Max | Ratio | Allocated | Peak heap growth | Peak working set |");
+        Console.WriteLine("|------|-----:|----:|----:|------:|----------:|-----------------:|-----------------:|");
         var baseline = read.Average(m => m.Elapsed.TotalSeconds);
-        foreach (var (name, list) in new[] { ("(a) read the month (ReceivedBetweenAsync)", read), ("(b) compose every digest from Azurite", compose) })
+        foreach (var (name, list) in new[] { ("(a) read the month (ReadMonthAsync)", read), ("(b) compose every digest from Azurite", compose) })
         {
             var mean = list.Average(m => m.Elapsed.TotalSeconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {mean:F2} s | {list.Min(m => m.Elapsed.TotalSeconds):F2} s | {list.Max(m => m.Elapsed.TotalSeconds):F2} s | {mean / baseline:F2} | {list.Average(m => m.AllocatedMb):F0} MB | {list.Max(m => m.PeakMb):F0} MB |"));
+                $"| {name} | {mean:F2} s | {list.Min(m => m.Elapsed.TotalSeconds):F2} s | {list.Max(m => m.Elapsed.TotalSeconds):F2} s | {mean / baseline:F2} | {list.Average(m => m.AllocatedMb):F0} MB | {list.Max(m => m.PeakMb):F0} MB | {list.Max(m => m.PeakWorkingSetMb):F0} MB |"));
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Process peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MB");
+        Console.WriteLine($"Process peak working set (the whole run, seeding included): {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MB");
         return 0;
     }
 
-    private static async Task SeedAsync(HubStorage storage, PartnerStore partners, DigestLoadScenario scenario)
+    /// <summary>Writes the month in the month index's row shape, a collaboration's rows in batches of up to 100.</summary>
+    private static async Task<int> SeedAsync(HubStorage storage, PartnerStore partners, DigestLoadStream scenario)
     {
-        var byDay = await storage.TableAsync(HubStorage.UpdatesByDayTable);
-        var batches = scenario.Updates
-            .GroupBy(u => UpdateStore.DayPartition(u.ReceivedAt))
-            .SelectMany(day => day.Chunk(100))
-            .ToArray();
+        var byMonth = await storage.TableAsync(UpdateMonthIndex.Table);
+        var batches = Batches(scenario.Updates());
+        var count = 0;
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
-            await byDay.SubmitTransactionAsync(
-                batch.Select(u => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(UpdateStore.DayPartition(u.ReceivedAt), u.Id)
+        {
+            await byMonth.SubmitTransactionAsync(
+                batch.Select(u => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(UpdateMonthIndex.Partition(u.OccurredAt), u.Id)
                 {
-                    ["Json"] = JsonSerializer.Serialize(u, HubJson.Options),
-                    ["ReceivedAt"] = u.ReceivedAt,
+                    [UpdateMonthIndex.JsonColumn] = JsonSerializer.Serialize(u, HubJson.Options),
+                    ["OccurredAt"] = u.OccurredAt,
+                    ["StoredAt"] = u.ReceivedAt,
+                    ["Late"] = false,
                 })),
-                ct));
+                ct);
+            Interlocked.Increment(ref count);
+        });
 
-        // The shape UpdateStore gives a collaboration (one partition each, so no batches).
+        // The shape CollaborationStore gives a collaboration (one partition each, so no batches across them).
         var collaborations = await storage.TableAsync(HubStorage.CollaborationsTable);
         await Parallel.ForEachAsync(scenario.Collaborations, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, ct) =>
             await collaborations.SubmitTransactionAsync(
@@ -181,6 +201,8 @@ public static class DigestBenchmarks
                 throw new InvalidOperationException($"Partner {p.Id} exists already.");
             }
         });
+
+        return count;
     }
 
     private static async Task<Measurement> MeasureAsync(Func<Task<(int Count, string What)>> body)
@@ -190,15 +212,23 @@ public static class DigestBenchmarks
         GC.Collect();
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var peak = before;
+        var peakWorkingSet = Process.GetCurrentProcess().WorkingSet64;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
+            using var self = Process.GetCurrentProcess();
             while (!sampling.IsCancellationRequested)
             {
                 var now = GC.GetTotalMemory(forceFullCollection: false);
                 if (now > Interlocked.Read(ref peak))
                 {
                     Interlocked.Exchange(ref peak, now);
+                }
+
+                self.Refresh();
+                if (self.WorkingSet64 > Interlocked.Read(ref peakWorkingSet))
+                {
+                    Interlocked.Exchange(ref peakWorkingSet, self.WorkingSet64);
                 }
 
                 await Task.Delay(10);
@@ -211,7 +241,7 @@ public static class DigestBenchmarks
         var allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0 / 1024.0;
         await sampling.CancelAsync();
         await sampler;
-        return new Measurement(watch.Elapsed, allocatedMb, (Interlocked.Read(ref peak) - before) / 1024.0 / 1024.0, what);
+        return new Measurement(watch.Elapsed, allocatedMb, (Interlocked.Read(ref peak) - before) / 1024.0 / 1024.0, Interlocked.Read(ref peakWorkingSet) / 1024.0 / 1024.0, what);
     }
 
     private static int Option(string[] args, string name, int fallback)
@@ -220,9 +250,35 @@ public static class DigestBenchmarks
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private sealed record Measurement(TimeSpan Elapsed, double AllocatedMb, double PeakMb, string What)
+    /// <summary>The month's rows in batches of up to 100 of one day's partition, a few days' worth held at a time.</summary>
+    private static IEnumerable<List<NormalisedUpdate>> Batches(IEnumerable<NormalisedUpdate> updates)
+    {
+        var open = new Dictionary<string, List<NormalisedUpdate>>(StringComparer.Ordinal);
+        foreach (var update in updates)
+        {
+            var day = UpdateMonthIndex.Partition(update.OccurredAt);
+            if (!open.TryGetValue(day, out var batch))
+            {
+                open.Add(day, batch = new List<NormalisedUpdate>(100));
+            }
+
+            batch.Add(update);
+            if (batch.Count == 100)
+            {
+                open.Remove(day);
+                yield return batch;
+            }
+        }
+
+        foreach (var batch in open.Values)
+        {
+            yield return batch;
+        }
+    }
+
+    private sealed record Measurement(TimeSpan Elapsed, double AllocatedMb, double PeakMb, double PeakWorkingSetMb, string What)
     {
         public override string ToString() =>
-            string.Create(CultureInfo.InvariantCulture, $"{Elapsed.TotalSeconds,7:F2} s, {AllocatedMb,7:F0} MB allocated, peak heap +{PeakMb:F0} MB: {What}");
+            string.Create(CultureInfo.InvariantCulture, $"{Elapsed.TotalSeconds,7:F2} s, {AllocatedMb,7:F0} MB allocated, peak heap +{PeakMb:F0} MB, working set {PeakWorkingSetMb:F0} MB: {What}");
     }
 }

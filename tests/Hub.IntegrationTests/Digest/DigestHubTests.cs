@@ -9,41 +9,111 @@ using MimeKit;
 
 namespace Mellanrum.Hub.IntegrationTests.Digest;
 
-/// <summary>The digest end to end: seeded over HTTP into Hub.Local on Azurite, mailed to a real SMTP server, read on the web.</summary>
+/// <summary>The digest end to end: seeded over HTTP into Hub.Local on Azurite, sent as jobs on its queue to a real SMTP server, read on the web.</summary>
 public sealed class DigestHubTests(DigestHubFixture hub) : IClassFixture<DigestHubFixture>
 {
     private static readonly string[] Recipients = ["asa.oberg@haninge.example", "it@haninge.example", "orjan@botkyrka.example"];
 
     [Fact]
-    public async Task SendDigests_SeededMonth_OneMultipartAlternativeEmailPerRecipientWithSwedishSubject()
+    public async Task SendDigests_UpdatesThatOccurredTwoMonthsAgoPostedToday_InThatMonthsEmailOnePerRecipient()
     {
         var first = await hub.FirstSendAsync();
 
-        Assert.Equal(HttpStatusCode.Accepted, first.Status);
-        Assert.Equal(hub.Month.ToString(), first.Answer.GetProperty("month").GetString());
-        Assert.Equal(3, first.Answer.GetProperty("sent").GetInt32());
-        Assert.Equal(0, first.Answer.GetProperty("failed").GetInt32());
         Assert.Equal(Recipients.Order(), first.Messages.Select(m => m.To.Mailboxes.Single().Address).Order());
         Assert.All(first.Messages, m =>
         {
             Assert.Equal($"Mellanrum: månadsbrev {hub.Month.SwedishName}", m.Subject);
             Assert.Equal(["text/plain", "text/html"], Assert.IsType<MultipartAlternative>(m.Body).OfType<TextPart>().Select(p => p.ContentType.MimeType));
             Assert.Contains("Beslut om gemensam upphandling av e-arkiv", m.TextBody);
+            Assert.Contains("Kravställningen för e-arkivet är klar", m.TextBody);
+            Assert.Contains($"14 {hub.Month.SwedishName.Split(' ')[0]}", m.TextBody);
         });
         Assert.Equal("Åsa Öberg", first.Messages.Single(m => m.To.Mailboxes.Single().Address == Recipients[0]).To.Mailboxes.Single().Name);
     }
 
     [Fact]
+    public async Task SendDigests_EndedMonth_202WithTheLocationOfItsProgress()
+    {
+        var first = await hub.FirstSendAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, first.Status);
+        Assert.Equal($"/api/v1/admin/digests/{hub.Month}", first.Location);
+        Assert.Equal(hub.Month.ToString(), first.Answer.GetProperty("month").GetString());
+        Assert.Equal("queued", first.Answer.GetProperty("state").GetString());
+        Assert.Equal("admin", first.Answer.GetProperty("by").GetString());
+    }
+
+    [Fact]
+    public async Task GetDigestRun_AfterTheJobs_CountsWhatHappened()
+    {
+        var progress = (await hub.FirstSendAsync()).Progress;
+
+        Assert.Equal("done", progress.GetProperty("state").GetString());
+        Assert.Equal(3, progress.GetProperty("updates").GetInt32());
+        Assert.Equal(0, progress.GetProperty("late").GetInt32());
+        Assert.Equal(3, progress.GetProperty("partners").GetInt32());
+        Assert.Equal(0, progress.GetProperty("queued").GetInt32());
+        Assert.Equal(2, progress.GetProperty("digests").GetInt32());
+        Assert.Equal(3, progress.GetProperty("sent").GetInt32());
+        Assert.Equal(0, progress.GetProperty("skipped").GetInt32());
+        Assert.Equal(0, progress.GetProperty("failed").GetInt32());
+        Assert.Equal(0, progress.GetProperty("partnersFailed").GetInt32());
+        Assert.True(progress.GetProperty("cutoff").GetDateTimeOffset() > hub.Month.Period.To);
+    }
+
+    [Fact]
     public async Task SendDigests_SentAgain_NoNewEmailsAndEveryRecipientSkipped()
     {
-        await hub.FirstSendAsync();
+        var first = await hub.FirstSendAsync();
 
-        var (status, again) = await hub.SendMonthAsync(hub.Month.ToString());
+        var (status, location, again) = await hub.SendMonthAsync(hub.Month.ToString());
+        var progress = await hub.DoneAsync(location!, again.GetProperty("run").GetString()!);
 
         Assert.Equal(HttpStatusCode.Accepted, status);
-        Assert.Equal(0, again.GetProperty("sent").GetInt32());
-        Assert.Equal(3, again.GetProperty("skipped").GetInt32());
-        Assert.Equal(Recipients.Order(), hub.Received().Select(m => m.To.Mailboxes.Single().Address).Order());
+        Assert.Equal(0, progress.GetProperty("sent").GetInt32());
+        Assert.Equal(3, progress.GetProperty("skipped").GetInt32());
+        Assert.Equal(first.Progress.GetProperty("cutoff").GetString(), progress.GetProperty("cutoff").GetString());
+        Assert.Equal(Recipients.Order(), hub.Received(hub.Month).Select(m => m.To.Mailboxes.Single().Address).Order());
+    }
+
+    [Fact]
+    public async Task SendDigests_CurrentMonth_ConflictProblemAndNothingSent()
+    {
+        var current = DigestMonth.Containing(DateTimeOffset.UtcNow);
+
+        var (status, _, problem) = await hub.SendMonthAsync(current.ToString());
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Contains("has not ended", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var progress = await hub.Client.SendAsync(hub.Admin(HttpMethod.Get, $"/api/v1/admin/digests/{current}"));
+        Assert.Equal(HttpStatusCode.NotFound, progress.StatusCode);
+        Assert.Empty(hub.Received(current));
+    }
+
+    [Fact]
+    public async Task GetDigestRun_PartnerKey_Unauthorized()
+    {
+        using var response = await hub.Client.SendAsync(hub.WithPartnerKey(HttpMethod.Get, $"/api/v1/admin/digests/{hub.Month}", "haninge"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetDigestRun_BadMonth_BadRequestProblem()
+    {
+        using var response = await hub.Client.SendAsync(hub.Admin(HttpMethod.Get, "/api/v1/admin/digests/2026-13"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("month", problem.GetProperty("invalid-parameters")[0].GetProperty("property").GetString());
+    }
+
+    [Fact]
+    public async Task GetPartnerDigest_ThisMonth_NotFoundWhatOccurredEarlierIsNotInIt()
+    {
+        using var response = await hub.Client.SendAsync(hub.WithPartnerKey(HttpMethod.Get, $"/api/v1/partners/haninge/digests/{DigestMonth.Containing(DateTimeOffset.UtcNow)}", "haninge"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
@@ -57,7 +127,7 @@ public sealed class DigestHubTests(DigestHubFixture hub) : IClassFixture<DigestH
     [Fact]
     public async Task SendDigests_BadMonth_BadRequestProblem()
     {
-        var (status, problem) = await hub.SendMonthAsync("2026-13");
+        var (status, _, problem) = await hub.SendMonthAsync("2026-13");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("month", problem.GetProperty("invalid-parameters")[0].GetProperty("property").GetString());
@@ -74,7 +144,7 @@ public sealed class DigestHubTests(DigestHubFixture hub) : IClassFixture<DigestH
         Assert.Contains("lang=\"sv\"", html);
         Assert.Contains(hub.Month.SwedishName, html);
         Assert.Contains("Beslut om gemensam upphandling av e-arkiv", html);
-        Assert.Contains($"{DigestHubFixture.PublicBaseUrl}/api/v1/collaborations/{DigestHubFixture.Collaboration}", html);
+        Assert.Contains($"{DigestHubFixture.PublicBaseUrl}/samverkan/{DigestHubFixture.Collaboration}", html);
     }
 
     [Fact]
@@ -134,6 +204,17 @@ public sealed class DigestHubTests(DigestHubFixture hub) : IClassFixture<DigestH
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("month", problem.GetProperty("invalid-parameters")[0].GetProperty("property").GetString());
+    }
+
+    [Theory]
+    [InlineData("1900-01")]
+    [InlineData("9997-12")]
+    public async Task GetPartnerDigest_FirstAndLastMonthThereAre_NotFoundProblemNeverA500(string month)
+    {
+        using var response = await hub.Client.SendAsync(hub.WithPartnerKey(HttpMethod.Get, $"/api/v1/partners/haninge/digests/{month}", "haninge"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Mellanrum.Hub.Digest;
-using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Tests.Digest;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -13,7 +12,7 @@ using Polly;
 
 namespace Mellanrum.Hub.IntegrationTests.Digest;
 
-/// <summary>The digest runner and mailer against a real SMTP server on loopback (netDumbster, in process).</summary>
+/// <summary>The digest's jobs and mailer against a real SMTP server on loopback (netDumbster, in process).</summary>
 public sealed class DigestSmtpTests : IDisposable
 {
     private readonly SimpleSmtpServer _server;
@@ -31,7 +30,7 @@ public sealed class DigestSmtpTests : IDisposable
     [Fact]
     public async Task RunAsync_RealSmtp_MultipartAlternativeWithSwedishSubjectAndNamesIntact()
     {
-        await Runner(Mailer()).RunAsync(DigestSeed.March, CancellationToken.None);
+        await Hub(Mailer()).RunAsync(DigestSeed.March);
 
         var message = Received().Single(m => m.To.Mailboxes.Single().Address == "asa.oberg@nacka.example");
         Assert.Equal("Mellanrum: månadsbrev mars 2026", message.Subject);
@@ -49,8 +48,11 @@ public sealed class DigestSmtpTests : IDisposable
     [Fact]
     public async Task RunAsync_RunTwice_ExactlyOneEmailPerRecipient()
     {
-        await Runner(Mailer()).RunAsync(DigestSeed.March, CancellationToken.None);
-        await Runner(Mailer()).RunAsync(DigestSeed.March, CancellationToken.None);
+        var hub = Hub(Mailer());
+        await hub.RunAsync(DigestSeed.March);
+        var second = await hub.RunAsync(DigestSeed.March);
+
+        Assert.Equal(3, second.Skipped);
 
         Assert.Equal(
             ["asa.oberg@nacka.example", "it@nacka.example", "orjan@lulea.example"],
@@ -58,29 +60,28 @@ public sealed class DigestSmtpTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_StoppedAfterFirstSendThenRunAgain_ExactlyOneEmailPerRecipient()
+    public async Task ProcessAsync_JobDiesAfterClaimingThenDeliveredAgain_ExactlyOneEmailPerRecipient()
     {
-        using var stop = new CancellationTokenSource();
-        var mailer = new StopAfterFirst(Mailer(), stop);
+        _ledger.DieBeforeNextMark = true;
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(mailer).RunAsync(DigestSeed.March, stop.Token));
-        Assert.Equal(1, _server.ReceivedEmailCount);
-        await Runner(Mailer()).RunAsync(DigestSeed.March, CancellationToken.None);
+        var progress = await Hub(Mailer()).RunAsync(DigestSeed.March);
 
         Assert.Equal(3, _server.ReceivedEmailCount);
         Assert.Equal(3, Received().Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
+        Assert.Equal(3, progress.Sent + progress.Skipped);
     }
 
     [Fact]
-    public async Task RunAsync_ServerDown_NothingSentAndNextRunSendsAll()
+    public async Task RunAsync_ServerDownEveryAttempt_ShownAsFailedAndTheNextRunSendsAll()
     {
         _server.Stop();
-        var down = await Runner(Mailer()).RunAsync(DigestSeed.March, CancellationToken.None);
+        var down = await Hub(Mailer()).RunAsync(DigestSeed.March);
         using var restarted = SimpleSmtpServer.Start(_port);
 
-        var up = await Runner(Mailer()).RunAsync(DigestSeed.March, CancellationToken.None);
+        var up = await Hub(Mailer()).RunAsync(DigestSeed.March);
 
-        Assert.Equal(3, down.Retryable);
+        Assert.Equal(3, down.Failed);
+        Assert.Equal(2, down.PartnersFailed);
         Assert.Equal(3, up.Sent);
         Assert.Equal(3, restarted.ReceivedEmailCount);
     }
@@ -93,7 +94,7 @@ public sealed class DigestSmtpTests : IDisposable
         {
             var mailer = new DigestMailer(Options.Create(new SmtpOptions { OutboxPath = outbox }), ResiliencePipeline.Empty, NullLogger<DigestMailer>.Instance);
 
-            await Runner(mailer).RunAsync(DigestSeed.March, CancellationToken.None);
+            await Hub(mailer).RunAsync(DigestSeed.March);
 
             var files = Directory.GetFiles(outbox, "*.eml");
             Assert.Equal(3, files.Length);
@@ -129,15 +130,8 @@ public sealed class DigestSmtpTests : IDisposable
         From = "Mellanrums Hubb – Södertörn <digest@mellanrum.example>",
     };
 
-    private DigestRunner Runner(IDigestMailer mailer) => new(
-        DigestSeed.Source(),
-        _ledger,
-        mailer,
-        new DigestComposer(OrganisationRegistry.Shared),
-        new DigestRenderer(Options.Create(new DigestOptions { BaseUrl = "https://hub.example.se" })),
-        Options.Create(Smtp()),
-        new FakeTimeProvider(DateTimeOffset.Parse("2026-04-01T05:00:00Z")),
-        NullLogger<DigestRunner>.Instance);
+    private DigestHarness Hub(IDigestMailer mailer) =>
+        new(mailer, ledger: _ledger, time: new FakeTimeProvider(DateTimeOffset.Parse("2026-04-01T05:00:00Z", System.Globalization.CultureInfo.InvariantCulture)), from: Smtp().From);
 
     private MimeMessage[] Received() =>
         _server.ReceivedEmail.Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Data)))).ToArray();
@@ -147,23 +141,5 @@ public sealed class DigestSmtpTests : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>Stops the run (as a host shutting down would) right after the first email was accepted.</summary>
-    private sealed class StopAfterFirst(IDigestMailer inner, CancellationTokenSource stop) : IDigestMailer
-    {
-        public async Task<IDigestMailSession> OpenAsync(CancellationToken cancellationToken) =>
-            new Session(await inner.OpenAsync(cancellationToken), stop);
-
-        private sealed class Session(IDigestMailSession inner, CancellationTokenSource stop) : IDigestMailSession
-        {
-            public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
-            {
-                await inner.SendAsync(message, cancellationToken);
-                await stop.CancelAsync();
-            }
-
-            public ValueTask DisposeAsync() => inner.DisposeAsync();
-        }
     }
 }

@@ -34,6 +34,8 @@ public sealed class LogCapturingHubFixture : LocalHubFixture
         ["Hub:Smtp:Port"] = _smtpPort.ToString(CultureInfo.InvariantCulture),
         ["Hub:Smtp:StartTls"] = "false",
         ["Hub:Smtp:From"] = "Mellanrum <digest@mellanrum.example>",
+        // The month's rows are read this long after its cutoff (default a minute, for several writers).
+        ["Hub:Digest:CutoffGrace"] = "00:00:01",
     };
 
     protected override void Configure(WebApplicationBuilder builder)
@@ -157,14 +159,14 @@ public sealed class LogHygieneTests(LogCapturingHubFixture hub, ITestOutputHelpe
             what: "the delivery log");
 
         // The month's digest, sent now, over SMTP to the recipient, and read by the partner with its new key.
-        var receivedAt = (await JsonAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/updates/{stored[0]}"))).GetProperty("receivedAt").GetDateTimeOffset();
-        var month = Mellanrum.Hub.Digest.DigestMonth.Containing(receivedAt).ToString();
+        // The updates occurred in the latest ended month (a month that has not ended cannot be sent).
+        var month = EndedMonth.ToString();
         using (var send = await hub.Client.SendAsync(hub.Admin(HttpMethod.Post, $"/api/v1/admin/digests/{month}/send")))
         {
             Assert.Equal(HttpStatusCode.Accepted, send.StatusCode);
         }
 
-        await LocalHubFixture.EventuallyAsync(() => Task.FromResult(hub.Smtp.ReceivedEmailCount > 0 ? "sent" : null), what: "the digest e-mail");
+        await LocalHubFixture.EventuallyAsync(() => Task.FromResult(hub.Smtp.ReceivedEmailCount > 0 ? "sent" : null), TimeSpan.FromSeconds(90), "the digest e-mail");
         Assert.Contains(_recipient, hub.Smtp.ReceivedEmail.Single().ToAddresses.Select(a => a.Address));
         using (var digest = await hub.Client.SendAsync(WithBearer(HttpMethod.Get, $"/api/v1/partners/logs-haninge/digests/{month}", secrets["the partner's rotated key"])))
         {
@@ -219,11 +221,14 @@ public sealed class LogHygieneTests(LogCapturingHubFixture hub, ITestOutputHelpe
         return text.Length > 600 ? text[..600] + "…" : text;
     }
 
+    private static readonly Mellanrum.Hub.Digest.DigestMonth EndedMonth = Mellanrum.Hub.Digest.DigestMonth.Containing(DateTimeOffset.UtcNow).Previous();
+
     private string Update(string externalId, string? summary = null)
     {
         var update = JsonNode.Parse(Payloads.Canonical(externalId, collaboration: "logs-samverkan", title: $"Beslut {_marker}"))!.AsObject();
         update["summary"] = summary ?? $"Frågor till {_email}. {_marker}";
         update["participants"] = new JsonArray("0136");
+        update["occurredAt"] = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{EndedMonth.Year:D4}-{EndedMonth.Month:D2}-10 10:00");
         return update.ToJsonString();
     }
 

@@ -13,7 +13,7 @@ namespace Mellanrum.Hub.IntegrationTests.Hosting;
 /// <summary>
 /// The OpenAPI document the hub builds from its code: one operation per HTTP function, named for it, with a summary, a
 /// description and an example of every JSON body that validates against that body's schema; RFC 9457 problems with
-/// <c>instance</c>; https servers ending in the API root. Every answer the other integration tests get is checked
+/// <c>instance</c>; https servers ending in the API root; <c>traceparent</c> accepted and answered everywhere. Every answer the other integration tests get is checked
 /// against it by <see cref="OpenApiValidatingHandler"/>; <c>HttpIngestTests</c> reads it over HTTP at
 /// <c>/api/v1/openapi</c> (no hub of its own here: one more Azurite at the start of the run slows the timing-bound tests).
 /// </summary>
@@ -163,7 +163,7 @@ public sealed partial class OpenApiTests
     public void Components_AreTheRecordsTheCodeUses_AndEveryNoteNamesOneOfTheirMembers()
     {
         var schemas = Document["components"]!["schemas"]!.AsObject();
-        foreach (var name in new[] { "NormalisedUpdate", "Collaboration", "Member", "CollaborationSummaryCursorPage", "NormalisedUpdateCursorPage", "RejectionPage", "IngestAnswer", "SourceRegistration", "SourceRegistrationResult", "IssuedCredential", "CredentialView", "AuditEntryCursorPage", "CollaborationChange", "PartnerRegistration", "PartnerView", "Rejection", "DeliveryPage", "ReplayResult", "DigestSendAnswer", "ApiInfo", "HealthAnswer", "Problem" })
+        foreach (var name in new[] { "NormalisedUpdate", "Collaboration", "Member", "CollaborationSummaryCursorPage", "NormalisedUpdateCursorPage", "RejectionPage", "IngestAnswer", "SourceRegistration", "SourceRegistrationResult", "IssuedCredential", "CredentialView", "AuditEntryCursorPage", "CollaborationChange", "PartnerRegistration", "PartnerView", "Rejection", "DeliveryPage", "ReplayResult", "DigestRunView", "ApiInfo", "HealthAnswer", "Problem" })
         {
             Assert.True(schemas.ContainsKey(name), $"No component {name}.");
         }
@@ -198,6 +198,30 @@ public sealed partial class OpenApiTests
             var declared = (operation["parameters"]?.AsArray() ?? []).Where(p => p!["in"]!.GetValue<string>() == "path").Select(p => p!["name"]!.GetValue<string>()).Order().ToArray();
             Assert.Equal(inRoute, declared);
         }
+    }
+
+    [Fact]
+    public void EveryOperation_AcceptsTraceparent_AndEveryAnswerDeclaresIt()
+    {
+        // DIGG's REST API profile: accept a W3C traceparent (SPA.02) and answer with one (SPA.04), on every operation.
+        var answers = 0;
+        foreach (var (path, method, operation) in Operations())
+        {
+            var headers = (operation["parameters"]?.AsArray() ?? []).Where(p => p!["in"]!.GetValue<string>() == "header").Select(p => p!["name"]!.GetValue<string>()).ToArray();
+            Assert.True(headers.Contains("traceparent") && headers.Contains("tracestate"), $"{method} {path} does not declare traceparent and tracestate.");
+            foreach (var (status, response) in operation["responses"]!.AsObject())
+            {
+                var header = response!["headers"]?["traceparent"];
+                Assert.True(header is not null, $"{method} {path} {status} does not declare the traceparent it answers with.");
+                Assert.Matches(header!["schema"]!["pattern"]!.GetValue<string>(), header["example"]!.GetValue<string>());
+                answers++;
+            }
+        }
+
+        Assert.True(answers > 100, $"Only {answers} answers were checked.");
+        Assert.Contains("traceparent", OpenApiContract.Hub.CheckTraceParent("GET", "/api/v1/health", 200, null), StringComparison.Ordinal);
+        Assert.Contains("traceparent", OpenApiContract.Hub.CheckTraceParent("GET", "/api/v1/health", 200, "00-abc-01"), StringComparison.Ordinal);
+        Assert.Null(OpenApiContract.Hub.CheckTraceParent("GET", "/api/v1/health", 200, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
     }
 
     [Fact]

@@ -53,6 +53,26 @@ public sealed partial class OpenApiContract(JsonObject document)
             .Select(o => ((string, string, JsonObject)?)(o.Template, o.Method, o.Operation)).FirstOrDefault();
     }
 
+    /// <summary>
+    /// What is wrong with an answer's <c>traceparent</c>: null when the document declares none for it (or the path is not
+    /// documented), or when it carries a valid one.
+    /// </summary>
+    public string? CheckTraceParent(string method, string absolutePath, int status, string? traceParent)
+    {
+        if (Find(method, absolutePath) is not { } found
+            || found.Operation["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["headers"]?["traceparent"] is null)
+        {
+            return null;
+        }
+
+        return traceParent is not null && TraceParentPattern().IsMatch(traceParent)
+            ? null
+            : $"{method.ToUpperInvariant()} {absolutePath} ({found.Operation["operationId"]}) answered {status} with traceparent '{traceParent ?? "(none)"}', which the document declares on that answer.";
+    }
+
+    [GeneratedRegex("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")]
+    private static partial Regex TraceParentPattern();
+
     /// <summary>What is wrong with an answer, or null when it is what the document says (or the path is not documented).</summary>
     public string? Check(string method, string absolutePath, int status, string? mediaType, string body)
     {

@@ -4,7 +4,7 @@ namespace Mellanrum.Hub.IntegrationTests.Infrastructure;
 public sealed class OpenApiViolationException(string message) : Exception(message);
 
 /// <summary>
-/// Checks every answer an integration test gets from the hub against the OpenAPI document (see
+/// Checks every answer an integration test gets from the hub against the OpenAPI document, its traceparent too (see
 /// <see cref="OpenApiContract"/>), failing the request loudly with the path and the schema error. The body is buffered,
 /// so the test reads it as before.
 /// </summary>
@@ -24,7 +24,8 @@ public sealed class OpenApiValidatingHandler(OpenApiContract contract) : Delegat
         var response = await base.SendAsync(request, cancellationToken);
         await response.Content.LoadIntoBufferAsync(cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var problem = contract.Check(request.Method.Method, request.RequestUri!.AbsolutePath, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+        var problem = contract.Check(request.Method.Method, request.RequestUri!.AbsolutePath, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body)
+            ?? contract.CheckTraceParent(request.Method.Method, request.RequestUri!.AbsolutePath, (int)response.StatusCode, response.Headers.TryGetValues("traceparent", out var trace) ? trace.Single() : null);
         if (problem is not null)
         {
             response.Dispose();

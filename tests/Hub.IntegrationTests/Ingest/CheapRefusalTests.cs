@@ -73,7 +73,7 @@ public sealed class CheapRefusalTests(LowAddressLimitFixture hub) : IClassFixtur
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == HubMetrics.MeterName && instrument.Name == HubMetrics.CredentialOperations.Name)
+            if (instrument.Meter.Name == HubMetrics.DiagnosticsMeterName && instrument.Name == HubMetrics.CredentialOperations.Name)
             {
                 l.EnableMeasurementEvents(instrument);
             }

@@ -63,8 +63,9 @@ public sealed class Browser : IAsyncLifetime
         return string.Join(", ", impacts.Select(i => $"{result.Violations.Count(v => v.Impact == i)} {i}")) + $"; {result.Passes.Length} rules passed";
     }
 
-    public static async Task ScreenshotAsync(IPage page, string name) =>
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestOutput.Folder("screenshots"), name + ".png"), FullPage = true });
+    /// <summary>A PNG of the page, whole (<paramref name="fullPage"/>) or only the window (a very long page, such as the map's table).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestOutput.Folder("screenshots"), name + ".png"), FullPage = fullPage });
 
     /// <summary>How wide the document is: more than the window means sideways scrolling.</summary>
     public static Task<int> ScrollWidthAsync(IPage page) => page.EvaluateAsync<int>("document.documentElement.scrollWidth");

@@ -78,6 +78,19 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
+    public void Compose_CollaborationsMarkedNotPublic_AreLeftOutOfOtherOrganisationsNewsAndSuggestions_ButNotTheirMembersOwn()
+    {
+        string[] hidden = ["ai-arenden-skane", "dagvatten-stockholm", "e-arkiv-fyrbodal"];
+        var collaborations = DigestSeed.Collaborations.Select(c => hidden.Contains(c.Id) ? c with { Public = false } : c).ToArray();
+        var index = DigestMonthIndex.Build(DigestSeed.March.Period, collaborations, DigestSeed.Updates);
+
+        var nacka = Composer.Compose(index, DigestSeed.Nacka)!;
+        Assert.Empty(nacka.News);
+        Assert.Empty(nacka.Suggestions);
+        Assert.Equal(NackaDigest().Collaborations.Select(c => c.CollaborationId), nacka.Collaborations.Select(c => c.CollaborationId));
+    }
+
+    [Fact]
     public void Compose_EmptyMonth_ReturnsNull()
     {
         Assert.Null(Composer.Compose(DigestSeed.Index(), DigestSeed.Vimmerby));
@@ -99,16 +112,5 @@ public sealed class DigestComposerTests
         Assert.Equal("en", digest.Language);
         Assert.Equal("Luleå", digest.OrganisationName);
         Assert.Equal(["fritidsgardar-norrbotten"], digest.Collaborations.Select(c => c.CollaborationId));
-    }
-
-    [Fact]
-    public async Task BuildAsync_Source_ReadsTheMonthOnce()
-    {
-        var source = DigestSeed.Source();
-
-        var index = await DigestMonthIndex.BuildAsync(source, DigestSeed.March, CancellationToken.None);
-
-        Assert.Equal(1, source.UpdateReads);
-        Assert.Equal(10, index.UpdateCount);
     }
 }

@@ -19,8 +19,8 @@ public sealed record DigestLoadScenario(
 }
 
 /// <summary>
-/// Builds <see cref="DigestLoadScenario"/>s (the benchmark's is <c>Generate(100_000, 1_000, seed)</c>): one collaboration
-/// per 40 updates, each between two and six municipalities mostly in one county, Swedish titles and summaries drawn
+/// Builds <see cref="DigestLoadScenario"/>s (the load run's is <c>Stream(1_000_000, 5_000, 2026)</c>): one collaboration
+/// per 40 updates on average (a fifth to twice that each), each between two and six municipalities mostly in one county, Swedish titles and summaries drawn
 /// from a topic list so that the likeness finder has real work, partners spread over all 290 municipalities.
 /// The same arguments always give the same month.
 /// </summary>
@@ -43,6 +43,16 @@ public static class DigestLoad
         ["utreds", "upphandlas", "införs", "utvärderas", "planeras", "samordnas", "breddas", "digitaliseras"];
 
     public static DigestLoadScenario Generate(int updates, int partners, int seed)
+    {
+        var stream = Stream(updates, partners, seed);
+        return new DigestLoadScenario(Month, stream.Collaborations, stream.Updates().ToList(), stream.Partners);
+    }
+
+    /// <summary>
+    /// The same month with its updates made as they are read, a collaboration's together (for load runs of a million:
+    /// the month is never held in memory). Each call of <see cref="DigestLoadStream.Updates"/> makes the same updates.
+    /// </summary>
+    public static DigestLoadStream Stream(int updates, int partners, int seed)
     {
         var random = new Random(seed);
         var period = Month.Period;
@@ -77,33 +87,14 @@ public static class DigestLoad
                 random.Next(1, 200)));
         }
 
-        var list = new List<NormalisedUpdate>(updates);
-        var span = (period.To - period.From).TotalMinutes - 15;
-        for (var i = 0; i < updates; i++)
+        // Each collaboration's share of the month: between a fifth and twice the mean, the last one taking the rest.
+        var shares = new int[collaborations.Count];
+        var left = updates;
+        for (var i = 0; i < shares.Length; i++)
         {
-            var collaboration = collaborations[random.Next(collaborations.Count)];
-            var topic = collaboration.Name.Split(" i ")[0].ToLowerInvariant();
-            var kind = Vocabulary.Kinds[random.Next(Vocabulary.Kinds.Count)];
-            var sender = collaboration.Organisations[random.Next(collaboration.Organisations.Count)];
-            var occurred = period.From.AddMinutes(random.NextDouble() * span);
-            var status = kind == "status-report" ? Vocabulary.Statuses[random.Next(10) == 0 ? random.Next(5) : 1] : null;
-            var other = Topics[random.Next(Topics.Length)];
-            list.Add(new NormalisedUpdate(
-                $"u{i:D6}",
-                $"{sender}-system",
-                $"ext-{i}",
-                sender,
-                collaboration.Id,
-                kind,
-                $"{char.ToUpperInvariant(topic[0])}{topic[1..]} {Verbs[random.Next(Verbs.Length)]}",
-                $"Arbetsgruppen rapporterar att {topic} {Verbs[random.Next(Verbs.Length)]} under våren. Kopplingen till {other} diskuterades.",
-                status,
-                collaboration.Area,
-                collaboration.Organisations,
-                occurred,
-                occurred.AddSeconds(random.Next(1, 600)),
-                [],
-                [topic.Split(' ')[0]]));
+            var mean = (double)updates / shares.Length;
+            shares[i] = i == shares.Length - 1 ? left : Math.Min(left, (int)Math.Round(mean * (0.2 + (random.NextDouble() * 1.8))));
+            left -= shares[i];
         }
 
         var partnerList = new List<Partner>(partners);
@@ -117,6 +108,49 @@ public static class DigestLoad
                 new DigestSettings(recipients, random.Next(10) == 0 ? "en" : "sv")));
         }
 
-        return new DigestLoadScenario(Month, collaborations, list, partnerList);
+        IEnumerable<NormalisedUpdate> Updates()
+        {
+            var random = new Random(seed + 1);
+            var span = (period.To - period.From).TotalMinutes - 15;
+            var n = 0;
+            for (var c = 0; c < collaborations.Count; c++)
+            {
+                var collaboration = collaborations[c];
+                var topic = collaboration.Name.Split(" i ")[0].ToLowerInvariant();
+                for (var k = 0; k < shares[c]; k++, n++)
+                {
+                    var kind = Vocabulary.Kinds[random.Next(Vocabulary.Kinds.Count)];
+                    var sender = collaboration.Organisations[random.Next(collaboration.Organisations.Count)];
+                    var occurred = period.From.AddMinutes(random.NextDouble() * span);
+                    var status = kind == "status-report" ? Vocabulary.Statuses[random.Next(10) == 0 ? random.Next(5) : 1] : null;
+                    var other = Topics[random.Next(Topics.Length)];
+                    yield return new NormalisedUpdate(
+                        $"u{n:D7}",
+                        $"{sender}-system",
+                        $"ext-{n}",
+                        sender,
+                        collaboration.Id,
+                        kind,
+                        $"{char.ToUpperInvariant(topic[0])}{topic[1..]} {Verbs[random.Next(Verbs.Length)]}",
+                        $"Arbetsgruppen rapporterar att {topic} {Verbs[random.Next(Verbs.Length)]} under våren. Kopplingen till {other} diskuterades.",
+                        status,
+                        collaboration.Area,
+                        collaboration.Organisations,
+                        occurred,
+                        occurred.AddSeconds(random.Next(1, 600)),
+                        [],
+                        [topic.Split(' ')[0]]);
+                }
+            }
+        }
+
+        return new DigestLoadStream(Month, collaborations, Updates, partnerList);
     }
 }
+
+/// <summary>A load month whose updates are made as they are read (<see cref="DigestLoad.Stream"/>), a collaboration's together.</summary>
+public sealed record DigestLoadStream(
+    DigestMonth Month,
+    IReadOnlyList<Collaboration> Collaborations,
+    Func<IEnumerable<NormalisedUpdate>> Updates,
+    IReadOnlyList<Partner> Partners);

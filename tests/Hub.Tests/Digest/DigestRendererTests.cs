@@ -56,8 +56,8 @@ public sealed partial class DigestRendererTests
     {
         var rendered = Renderer.Render(Digest(DigestSeed.Nacka));
 
-        Assert.Contains("href=\"https://hub.example.se/api/v1/collaborations/e-arkiv-sodertorn\"", rendered.Html);
-        Assert.Contains("https://hub.example.se/api/v1/collaborations/e-arkiv-sodertorn", rendered.Text);
+        Assert.Contains("href=\"https://hub.example.se/samverkan/e-arkiv-sodertorn\"", rendered.Html);
+        Assert.Contains("https://hub.example.se/samverkan/e-arkiv-sodertorn", rendered.Text);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed partial class DigestRendererTests
         Assert.Equal(10, titles.Length);
         Assert.All(titles, t => Assert.Contains(t, rendered.Text));
         Assert.All(titles, t => Assert.Contains(DigestRenderer.Encode(t), rendered.Html));
-        Assert.Equal(HrefCount(rendered.Html, "/api/v1/collaborations/"), Regex.Matches(rendered.Text, "/api/v1/collaborations/").Count);
+        Assert.Equal(HrefCount(rendered.Html, "/samverkan/"), Regex.Matches(rendered.Text, "/samverkan/").Count);
     }
 
     [Fact]

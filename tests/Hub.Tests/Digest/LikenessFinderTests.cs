@@ -1,4 +1,5 @@
 using Mellanrum.Hub.Digest;
+using Mellanrum.Hub.Foundation;
 
 namespace Mellanrum.Hub.Tests.Digest;
 

@@ -15,7 +15,7 @@ public sealed class TriggerSettingsTests
     public void Defaults_NameEverySettingTheTriggersUse()
     {
         Assert.Equal(
-            ["HubCollaborationIndexSchedule", "HubDeliveriesQueue", "HubDigestSchedule", "HubFanoutQueue", "HubFanoutSweepSchedule", "HubInboundQueue", "HubRejectionSweepSchedule"],
+            ["HubCollaborationIndexSchedule", "HubDeliveriesQueue", "HubDigestSchedule", "HubDigestsQueue", "HubFanoutQueue", "HubFanoutSweepSchedule", "HubInboundQueue", "HubRetentionSweepSchedule"],
             TriggerSettings.Defaults.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("0 0 5,6 1 * *", DigestSchedule.Cron);
     }
@@ -44,6 +44,29 @@ public sealed class TriggerSettingsTests
         foreach (var (name, value) in TriggerSettings.Defaults)
         {
             Assert.Equal(value, loaded.GetProperty(name).GetString());
+        }
+    }
+
+    [Fact]
+    public void BicepTemplate_DeclaresEveryQueueTheTriggersName()
+    {
+        var arm = Bicep.BuildMainTemplate().GetRawText();
+
+        foreach (var (name, setting) in HubStorage.QueueSettings)
+        {
+            // main.bicep reads each queue name from the loaded settings and hands it to the storage module's queueNames.
+            Assert.Contains($"variables('triggerSettings').{setting}", arm, StringComparison.Ordinal);
+            Assert.Contains(name, TriggerSettings.Defaults[setting], StringComparison.Ordinal);
+        }
+
+        Assert.Contains(HubStorage.DigestsQueue, HubStorage.QueueSettings.Keys);
+        var bicep = File.ReadAllText(Path.Combine(Repository.Root, "infra", "main.bicep"));
+        var queueList = bicep[bicep.IndexOf("queueNames: [", StringComparison.Ordinal)..];
+        queueList = queueList[..queueList.IndexOf(']', StringComparison.Ordinal)];
+        foreach (var setting in HubStorage.QueueSettings.Values)
+        {
+            var variable = bicep.Split('\n').Single(l => l.Contains($"= triggerSettings.{setting}", StringComparison.Ordinal)).Split('=')[0].Replace("var ", "", StringComparison.Ordinal).Trim();
+            Assert.Contains(variable, queueList, StringComparison.Ordinal);
         }
     }
 }

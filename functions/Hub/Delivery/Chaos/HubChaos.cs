@@ -17,11 +17,17 @@ namespace Mellanrum.Hub.Delivery.Chaos;
 public sealed class HubChaos(IOptions<ChaosOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, ResiliencePipeline> _pipelines = new(StringComparer.Ordinal);
+    private long _faults;
+    private long _latencies;
+    private long _outcomes;
 
     /// <summary>For tests: decides each injection instead of a random draw (0 to 1, injected when below the rate).</summary>
     internal Func<double>? Randomizer { get; set; }
 
     public ChaosOptions Options => options.Value;
+
+    /// <summary>How many faults, latencies and made-up outcomes were injected so far in this process (a drill's figures).</summary>
+    public (long Faults, long Latencies, long Outcomes) Injected => (Interlocked.Read(ref _faults), Interlocked.Read(ref _latencies), Interlocked.Read(ref _outcomes));
 
     public ResiliencePipeline Storage => Pipeline("storage", () => new IOException("Chaos: injected storage fault."));
 
@@ -43,6 +49,7 @@ public sealed class HubChaos(IOptions<ChaosOptions> options, TimeProvider time)
                 InjectionRate = chaos.OutcomeRate,
                 Randomizer = Randomizer ?? Random.Shared.NextDouble,
                 OutcomeGenerator = _ => ValueTask.FromResult<Outcome<HttpResponseMessage>?>(Outcome.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable))),
+                OnOutcomeInjected = _ => Count(ref _outcomes),
             });
         }
 
@@ -53,6 +60,7 @@ public sealed class HubChaos(IOptions<ChaosOptions> options, TimeProvider time)
                 InjectionRate = chaos.FaultRate,
                 Randomizer = Randomizer ?? Random.Shared.NextDouble,
                 FaultGenerator = _ => ValueTask.FromResult<Exception?>(new HttpRequestException(HttpRequestError.ConnectionError, "Chaos: injected webhook fault.")),
+                OnFaultInjected = _ => Count(ref _faults),
             });
         }
 
@@ -63,8 +71,15 @@ public sealed class HubChaos(IOptions<ChaosOptions> options, TimeProvider time)
                 InjectionRate = chaos.LatencyRate,
                 Randomizer = Randomizer ?? Random.Shared.NextDouble,
                 Latency = chaos.Latency,
+                OnLatencyInjected = _ => Count(ref _latencies),
             });
         }
+    }
+
+    private static ValueTask Count(ref long counter)
+    {
+        Interlocked.Increment(ref counter);
+        return ValueTask.CompletedTask;
     }
 
     private ResiliencePipeline Pipeline(string name, Func<Exception> fault) => _pipelines.GetOrAdd(name, _ =>
@@ -83,6 +98,7 @@ public sealed class HubChaos(IOptions<ChaosOptions> options, TimeProvider time)
                 InjectionRate = chaos.FaultRate,
                 Randomizer = Randomizer ?? Random.Shared.NextDouble,
                 FaultGenerator = _ => ValueTask.FromResult<Exception?>(fault()),
+                OnFaultInjected = _ => Count(ref _faults),
             });
         }
 
@@ -93,6 +109,7 @@ public sealed class HubChaos(IOptions<ChaosOptions> options, TimeProvider time)
                 InjectionRate = chaos.LatencyRate,
                 Randomizer = Randomizer ?? Random.Shared.NextDouble,
                 Latency = chaos.Latency,
+                OnLatencyInjected = _ => Count(ref _latencies),
             });
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Mellanrum.Hub.Partners;
@@ -65,6 +66,17 @@ public sealed partial class WebhookSender(
         request.Headers.TryAddWithoutValidation(
             WebhookSignature.SignatureHeader, string.Join(' ', keys.Select(k => WebhookSignature.Sign(k, delivery.WebhookId, timestamp, delivery.Body.Span))));
         request.Headers.UserAgent.ParseAdd(UserAgent);
+
+        // The update's trace (W3C Trace Context). HttpClient adds its own span's traceparent when that span is part of the
+        // same trace; otherwise (no listener, or only another trace's span) the one carried is sent as it is.
+        if (delivery.Trace.TryGetContext(out var trace) && Activity.Current?.TraceId != trace.TraceId)
+        {
+            request.Headers.TryAddWithoutValidation(CarriedTrace.ParentHeader, delivery.Trace.Parent);
+            if (delivery.Trace.State is { } state)
+            {
+                request.Headers.TryAddWithoutValidation(CarriedTrace.StateHeader, state);
+            }
+        }
 
         WebhookAttemptResult result;
         try

@@ -56,14 +56,28 @@ public static class WebhookServiceCollectionExtensions
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value;
 
-                // Outer to inner: the breaker sees the timeout's TimeoutRejectedException as a failure.
+                // Outer to inner: the breaker sees the timeout's TimeoutRejectedException as a failure. This endpoint's
+                // circuit counts once in hub.webhook.circuits_open from the moment it opens until it closes again (a
+                // half-open trial that fails opens it again without counting it twice).
+                var circuit = new CircuitGauge();
                 builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                 {
                     FailureRatio = options.CircuitBreakerFailureRatio,
                     MinimumThroughput = options.CircuitBreakerMinimumThroughput,
                     SamplingDuration = options.CircuitBreakerSamplingDuration,
                     BreakDuration = options.CircuitBreakerBreakDuration,
+                    OnOpened = _ =>
+                    {
+                        circuit.Opened();
+                        return default;
+                    },
+                    OnClosed = _ =>
+                    {
+                        circuit.Closed();
+                        return default;
+                    },
                 });
+                context.OnPipelineDisposed(circuit.Closed);
                 builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.Timeout });
                 context.ServiceProvider.GetRequiredService<HubChaos>().AddTo(builder);
             })
@@ -71,6 +85,28 @@ public static class WebhookServiceCollectionExtensions
             .SelectPipelineBy(static _ => static request => EndpointKey(request.RequestUri));
 
         return services;
+    }
+
+    /// <summary>One endpoint's circuit in <c>hub.webhook.circuits_open</c>: +1 when it opens, -1 when it closes, each once.</summary>
+    private sealed class CircuitGauge
+    {
+        private int _open;
+
+        public void Opened()
+        {
+            if (Interlocked.Exchange(ref _open, 1) == 0)
+            {
+                HubMetrics.CircuitOpened();
+            }
+        }
+
+        public void Closed()
+        {
+            if (Interlocked.Exchange(ref _open, 0) == 1)
+            {
+                HubMetrics.CircuitClosed();
+            }
+        }
     }
 
     /// <summary>

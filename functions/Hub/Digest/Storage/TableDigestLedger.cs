@@ -122,5 +122,21 @@ public sealed class TableDigestLedger(HubStorage storage, TimeProvider time) : I
         }
     }
 
+    public async Task<IReadOnlyDictionary<DigestMonth, DateTimeOffset>> FirstSendsAsync(CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        var first = new Dictionary<DigestMonth, DateTimeOffset>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey != RunsPartition, select: ["PartitionKey", "Month", "ClaimedAt"], cancellationToken: cancellationToken))
+        {
+            if (row.GetString("Month") is { } value && DigestMonth.TryParse(value, out var month) && row.GetDateTimeOffset("ClaimedAt") is { } claimed
+                && (!first.TryGetValue(month, out var known) || claimed < known))
+            {
+                first[month] = claimed;
+            }
+        }
+
+        return first;
+    }
+
     private Task<TableClient> Table(CancellationToken cancellationToken) => storage.TableAsync(HubStorage.DigestsTable, cancellationToken);
 }

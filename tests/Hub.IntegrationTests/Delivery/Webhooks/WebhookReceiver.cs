@@ -18,7 +18,14 @@ namespace Mellanrum.Hub.IntegrationTests.Delivery.Webhooks;
 /// <see cref="Sequence"/> the CloudEvent's <c>sequence</c>, <see cref="Status"/> what the receiver answered (499 when the
 /// sender went away before an answer).
 /// </summary>
-internal sealed record ReceivedWebhook(string Path, string? WebhookId, bool SignatureValid, string? Host, string? ContentType, IReadOnlyList<int> ValidFor, string? Signature, long? Sequence = null, int Status = 0);
+internal sealed record ReceivedWebhook(string Path, string? WebhookId, bool SignatureValid, string? Host, string? ContentType, IReadOnlyList<int> ValidFor, string? Signature, long? Sequence = null, int Status = 0)
+{
+    /// <summary>The request's <c>traceparent</c> header.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The CloudEvent's <c>traceparent</c> extension attribute.</summary>
+    public string? EventTraceParent { get; init; }
+}
 
 /// <summary>
 /// A real Kestrel webhook receiver on 127.0.0.1 (a free port) that verifies every request with
@@ -63,10 +70,12 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             }
 
             long? sequence = null;
+            string? eventTrace = null;
             try
             {
                 using var json = System.Text.Json.JsonDocument.Parse(body);
                 sequence = json.RootElement.TryGetProperty("sequence", out var s) && long.TryParse(s.GetString(), out var n) ? n : null;
+                eventTrace = json.RootElement.TryGetProperty("traceparent", out var t) ? t.GetString() : null;
             }
             catch (System.Text.Json.JsonException)
             {
@@ -81,7 +90,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 // Before the answer leaves (no body is written): the hub cannot act on an answer not yet recorded here.
                 Received.Enqueue(new ReceivedWebhook(
                     context.Request.Path, context.Request.Headers["webhook-id"], validFor.Contains(0), context.Request.Host.Value, context.Request.ContentType, validFor, context.Request.Headers["webhook-signature"], sequence,
-                    context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode));
+                    context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode)
+                {
+                    TraceParent = context.Request.Headers.TraceParent.FirstOrDefault(),
+                    EventTraceParent = eventTrace,
+                });
             }
         });
         app.MapPost("/ok", () => Results.Ok());

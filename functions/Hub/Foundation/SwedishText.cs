@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Lucene.Net.Analysis.Sv;
 using Lucene.Net.Tartarus.Snowball.Ext;
 
-namespace Mellanrum.Hub.Digest;
+namespace Mellanrum.Hub.Foundation;
 
 /// <summary>One analysed word: the stem it counts as, and the lower-case word as written.</summary>
 public readonly record struct SwedishTerm(string Stem, string Word);
@@ -101,6 +101,41 @@ public static class SwedishText
                 terms.Add(meaningful);
             }
         }
+    }
+
+    /// <summary>
+    /// Every word of <paramref name="text"/>, lower-case, split as <see cref="AppendTerms"/> splits it (stop words and
+    /// domain words included): what a search matches its keys against (<see cref="SwedishSearch"/>).
+    /// </summary>
+    public static IReadOnlyList<string> WordsOf(string? text)
+    {
+        var words = new List<string>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return words;
+        }
+
+        var i = 0;
+        while (i < text.Length)
+        {
+            while (i < text.Length && !IsWordChar(text[i]))
+            {
+                i++;
+            }
+
+            var start = i;
+            while (i < text.Length && IsWordChar(text[i]))
+            {
+                i++;
+            }
+
+            if (i > start)
+            {
+                words.Add(text[start..i].ToLowerInvariant());
+            }
+        }
+
+        return words;
     }
 
     private const int MaxWordLength = 64;

@@ -1,6 +1,6 @@
-using Mellanrum.Hub.Digest;
+using Mellanrum.Hub.Foundation;
 
-namespace Mellanrum.Hub.Tests.Digest;
+namespace Mellanrum.Hub.Tests.Foundation;
 
 /// <summary>Runs on its own: it fills the process-wide word cache, which the digest tests would otherwise race for.</summary>
 [CollectionDefinition(nameof(SwedishTextCacheTests), DisableParallelization = true)]
