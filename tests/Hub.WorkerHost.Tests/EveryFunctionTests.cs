@@ -172,7 +172,8 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetDcat", HttpMethod.Get, "/api/v1/dcat")).Status);
         Assert.Equal(HttpStatusCode.OK, (await HttpAsync("GetAsset", HttpMethod.Get, "/assets/cytoscape.min.js")).Status);
         // The operator issues the partner a sign-in link to its partner page; its page opens, its button is a form; a
-        // second link is revoked. Without a session the partner page asks for a sign-in; a form that is not one is refused.
+        // second link is revoked. Without a session the partner page asks for a sign-in and offers a new link by e-mail; a
+        // form that is not one is refused.
         var (linked, link) = await HttpAsync("CreatePortalLink", HttpMethod.Post, "/api/v1/admin/partners/tour-partner/portal-links", Admin);
         Assert.Equal(HttpStatusCode.Created, linked);
         var signIn = await PageAsync("GetPortalPage", new Uri(link.GetProperty("url").GetString()!).PathAndQuery);
@@ -181,6 +182,7 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         var notSignedIn = await PageAsync("GetPortalPage", "/portal/leveranser");
         Assert.Equal(HttpStatusCode.Unauthorized, notSignedIn.Status);
         Assert.Contains("Du är inte inloggad", notSignedIn.Html, StringComparison.Ordinal);
+        Assert.Contains("<form method=\"post\" action=\"/portal/ny-lank\"", notSignedIn.Html, StringComparison.Ordinal);
         var (notAForm, _) = await HttpAsync("PostPortalForm", HttpMethod.Post, "/portal/omspelning", null, new { update = "x" });
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, notAForm);
         Assert.Equal(HttpStatusCode.NoContent, (await HttpAsync("RevokePortalLink", HttpMethod.Delete, $"/api/v1/admin/partners/tour-partner/portal-links/{link.GetProperty("id").GetString()}", Admin)).Status);

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Mellanrum.Hub.Delivery;
+using Mellanrum.Hub.Digest;
 using Mellanrum.Hub.Functions.Http;
 using Mellanrum.Hub.Functions.OpenApi;
 using Mellanrum.Hub.Functions.Pages;
+using Mellanrum.Hub.Organisations;
 using Mellanrum.Hub.Pages.Portal;
 using Mellanrum.Hub.Pages.Shell;
 using Mellanrum.Hub.Partners;
@@ -34,6 +36,10 @@ public sealed class PortalFunctions(
     FanoutService fanout,
     DeliveryLog log,
     WebhookTargetValidator webhookTargets,
+    FilterPreview filterPreview,
+    DigestViewer digests,
+    PortalLinkRequests linkRequests,
+    OrganisationRegistry organisations,
     AuditLog audit,
     TimeProvider time,
     IOptions<PortalOptions> options,
@@ -61,9 +67,11 @@ public sealed class PortalFunctions(
     private static readonly Text NotSignedIn = new("Du är inte inloggad, eller så har sessionen gått ut (den gäller i 8 timmar). Be navets operatör om en ny inloggningslänk.", "You are not signed in, or the session has ended (it lasts 8 hours). Ask the hub's operator for a new sign-in link.");
 
     /// <summary>
-    /// <c>GET /portal/{page?}</c>: the overview (no page), <c>leveranser</c>, <c>omspelning</c>, <c>installningar</c>, <c>handelser</c> (the event catalogue), and
-    /// <c>logga-in?token=</c> (the page a sign-in link opens, whose button uses it). Without a session: 401 and a page
-    /// saying how to sign in; an unknown page: a 404 problem, as for any address the hub does not serve.
+    /// <c>GET /portal/{page?}</c>: the overview (no page), <c>leveranser</c>, <c>omspelning</c>, <c>installningar</c>,
+    /// <c>filter</c> (with a preview of last month), <c>manadsbrev</c> (the digest's recipients, language and last month's
+    /// e-mail), <c>handelser</c> (the event catalogue), and <c>logga-in?token=</c> (the page a sign-in link opens, whose
+    /// button uses it). Without a session: 401 and a page saying how to sign in, with a form asking for a new link by
+    /// e-mail; an unknown page: a 404 problem, as for any address the hub does not serve.
     /// </summary>
     [Function(nameof(GetPortalPage))]
     public async Task<IResult> GetPortalPage(
@@ -81,7 +89,7 @@ public sealed class PortalFunctions(
             return PageResult.Of<PortalSignIn>(new { Token = token.Length is > 0 and < 200 ? token : null, Csrf = csrf, Language = language, Path = path });
         }
 
-        if (page is not (null or "leveranser" or "omspelning" or "installningar" or "handelser"))
+        if (page is not (null or "leveranser" or "omspelning" or "installningar" or "filter" or "manadsbrev" or "handelser"))
         {
             // As any address the hub does not serve: a 404 problem.
             return HubResults.Problem(NoSuchPage);
@@ -89,11 +97,13 @@ public sealed class PortalFunctions(
 
         if (await SessionAsync(request, cancellationToken) is not { } session || await partners.GetAsync(session.PartnerId, cancellationToken) is not { } partner)
         {
-            return Message(language, path, new("Logga in", "Sign in"), NotSignedIn, StatusCodes.Status401Unauthorized);
+            return SignedOut(request, language, path, PortalSignedOut.RequestState.NotSignedIn, StatusCodes.Status401Unauthorized);
         }
 
         return page switch
         {
+            "filter" => await FiltersPageAsync(partner, session, language, path, partner.Filters, saved: request.Query["sparad"] == "1", cancellationToken: cancellationToken),
+            "manadsbrev" => await DigestPageAsync(partner, session, language, path, partner.Digest ?? new DigestSettings([]), saved: request.Query["sparad"] == "1", cancellationToken: cancellationToken),
             "leveranser" => await DeliveriesAsync(request, session, language, path, cancellationToken),
             "omspelning" => PageResult.Of<PortalReplay>(Common(session, language, path)),
             "installningar" => Settings(partner, session, language, path, saved: request.Query["sparad"] == "1"),
@@ -105,7 +115,10 @@ public sealed class PortalFunctions(
     /// <summary>
     /// <c>POST /portal/{action}</c> (a form): <c>logga-in</c> (the link's token: a session, then to the overview),
     /// <c>logga-ut</c>, <c>omspelning</c> (one update or a time range again), <c>test</c> (a test event to a channel),
-    /// <c>webbhook</c> (a new address, checked by the SSRF rules) and <c>hemlighet</c> (a new signing secret, shown once).
+    /// <c>webbhook</c> (a new address, checked by the SSRF rules), <c>hemlighet</c> (a new signing secret, shown once),
+    /// <c>filter</c> and <c>manadsbrev</c> (<c>do=preview</c> shows last month with what was sent, <c>do=save</c> saves it,
+    /// checked as the operator's PUT checks it), and <c>ny-lank</c> (no session: a new sign-in link mailed to the address
+    /// if it is a partner's digest recipient; the same answer either way; limited per address and overall: 429).
     /// Without the CSRF token: 403 and a page saying so. A body that is not a form: 415 (a problem, as for an unknown action: 404).
     /// </summary>
     [Function(nameof(PostPortalForm))]
@@ -116,7 +129,7 @@ public sealed class PortalFunctions(
     {
         var language = PageLanguage.Of(request);
         var path = request.Path.Value + request.QueryString.Value;
-        if (action is not ("logga-in" or "logga-ut" or "omspelning" or "test" or "webbhook" or "hemlighet"))
+        if (action is not ("logga-in" or "logga-ut" or "omspelning" or "test" or "webbhook" or "hemlighet" or "filter" or "manadsbrev" or "ny-lank"))
         {
             return HubResults.Problem(NoSuchPage);
         }
@@ -136,6 +149,11 @@ public sealed class PortalFunctions(
         if (action == "logga-in")
         {
             return await SignInAsync(request, form, language, path, cancellationToken);
+        }
+
+        if (action == "ny-lank")
+        {
+            return RequestLink(request, form, language);
         }
 
         if (await SessionAsync(request, cancellationToken) is not { } session)
@@ -166,15 +184,15 @@ public sealed class PortalFunctions(
             "omspelning" => await ReplayAsync(partner, session, form, language, cancellationToken),
             "test" => await TestAsync(partner, session, form, language, cancellationToken),
             "webbhook" => await WebhookAsync(request, partner, session, form, language, cancellationToken),
+            "filter" => await FiltersAsync(partner, session, form, language, cancellationToken),
+            "manadsbrev" => await DigestAsync(partner, session, form, language, cancellationToken),
             _ => await RotateAsync(partner, session, language, cancellationToken),
         };
     }
 
     private async Task<IResult> SignInAsync(HttpRequest request, Dictionary<string, string> form, PageLanguage language, string path, CancellationToken cancellationToken)
     {
-        var expected = request.Cookies[SignInCookie];
-        var presented = form.GetValueOrDefault("csrf");
-        if (expected is not { Length: 43 } || presented is null || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(presented)))
+        if (!IsSignInCsrf(request, form))
         {
             return CsrfRefused(language, path);
         }
@@ -340,6 +358,200 @@ public sealed class PortalFunctions(
         return Settings(rotated, session, language, "/portal/installningar", newSecret: issued);
     }
 
+    private IResult RequestLink(HttpRequest request, FormFields form, PageLanguage language)
+    {
+        const string path = "/portal";
+        if (!IsSignInCsrf(request, form))
+        {
+            return CsrfRefused(language, path);
+        }
+
+        var email = form.GetValueOrDefault("email")?.Trim() ?? string.Empty;
+        if (email.Length is 0 or > 254 || !DigestMessage.TryParseMailbox(email, out var address))
+        {
+            return SignedOut(request, language, path, PortalSignedOut.RequestState.NotSignedIn, StatusCodes.Status422UnprocessableEntity, email.Length > 254 ? null : email, new Text("E-postadressen: skriv en adress som namn@kommun.se.", "E-mail address: write an address such as name@kommun.se."));
+        }
+
+        // The same answer whether the address is known or not; the lookup and the mail follow it (and the audit log's entry, as portal:anonymous).
+        return linkRequests.Request(address) == LinkRequestAnswer.Limited
+            ? SignedOut(request, language, path, PortalSignedOut.RequestState.Limited, StatusCodes.Status429TooManyRequests)
+            : SignedOut(request, language, path, PortalSignedOut.RequestState.Sent, StatusCodes.Status200OK);
+    }
+
+    private async Task<IResult> FiltersAsync(Partner partner, PortalSession session, FormFields form, PageLanguage language, CancellationToken cancellationToken)
+    {
+        const string path = "/portal/filter";
+        static IReadOnlyList<string>? Values(IEnumerable<string> values) =>
+            values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToArray() is { Length: > 0 } list ? list : null;
+        static IEnumerable<string> Lines(string? text) => (text ?? string.Empty).Split(['\r', '\n', ',', ';']);
+
+        var organisationsInput = form.GetValueOrDefault("organisations") ?? string.Empty;
+        var collaborationsInput = form.GetValueOrDefault("collaborations") ?? string.Empty;
+        var sent = new PartnerFilters(Values(form.All("area")), Values(form.All("kind")), Values(Lines(organisationsInput)), Values(form.All("county")), Values(Lines(collaborationsInput)));
+        var errors = new List<InvalidParameter>();
+        var filters = administration.CheckFilters(sent, errors);
+        if (errors.Count > 0)
+        {
+            return await FiltersPageAsync(partner, session, language, path, sent, errors: errors, organisationsInput: organisationsInput, collaborationsInput: collaborationsInput, status: StatusCodes.Status422UnprocessableEntity, cancellationToken: cancellationToken);
+        }
+
+        if (form.GetValueOrDefault("do") != "save")
+        {
+            return await FiltersPageAsync(partner, session, language, path, filters, isDraft: true, cancellationToken: cancellationToken);
+        }
+
+        if (await administration.SetFiltersAsync(partner.Id, sent, cancellationToken) is not AdminOutcome<PartnerView>.Updated)
+        {
+            return Message(language, path, new("Logga in", "Sign in"), NotSignedIn, StatusCodes.Status401Unauthorized);
+        }
+
+        await audit.RecordAsync(session.Caller, "partner.filters.changed", partner.Id, System.Text.Json.JsonSerializer.Serialize(filters, HubJson.Options), cancellationToken);
+        return new SeeOther(language.Link("/portal/filter?sparad=1"));
+    }
+
+    private async Task<IResult> DigestAsync(Partner partner, PortalSession session, FormFields form, PageLanguage language, CancellationToken cancellationToken)
+    {
+        const string path = "/portal/manadsbrev";
+        var input = form.GetValueOrDefault("recipients") ?? string.Empty;
+
+        // Each recipient with its line in the field, so that a refusal can name the line.
+        var lines = input.Split('\n').Select((line, i) => (Line: i + 1, Value: line.Trim())).Where(l => l.Value.Length > 0).ToArray();
+        var settings = new DigestSettings(lines.Select(l => l.Value).ToArray(), form.GetValueOrDefault("language") ?? "sv");
+        var errors = new List<InvalidParameter>();
+        var checkedSettings = PartnerAdministration.CheckDigest(settings, errors);
+        var refusals = new List<Text>();
+        foreach (var error in errors)
+        {
+            if (error.Property.StartsWith("digest.recipients[", StringComparison.Ordinal)
+                && int.TryParse(error.Property["digest.recipients[".Length..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                && index < lines.Length)
+            {
+                var (line, value) = lines[index];
+                var shown = value.Length > 80 ? value[..80] + "…" : value;
+                refusals.Add(new($"Mottagare, rad {line}: ”{shown}” är ingen e-postadress.", $"Recipients, line {line}: “{shown}” is not an e-mail address."));
+            }
+            else
+            {
+                refusals.Add(new("Språk: välj svenska eller engelska.", "Language: choose Swedish or English."));
+            }
+        }
+
+        if (lines.Length > PortalDigest.MaxRecipients)
+        {
+            refusals.Add(new($"Mottagare: högst {PortalDigest.MaxRecipients} adresser (fältet har {lines.Length}).", $"Recipients: at most {PortalDigest.MaxRecipients} addresses (the field has {lines.Length})."));
+        }
+
+        if (refusals.Count > 0)
+        {
+            var recipientsInvalid = lines.Length > PortalDigest.MaxRecipients || errors.Any(e => e.Property.StartsWith("digest.recipients", StringComparison.Ordinal));
+            return await DigestPageAsync(partner, session, language, path, settings with { Language = settings.Language is "en" ? "en" : "sv" }, errors: refusals, recipientsInvalid: recipientsInvalid, recipientsInput: input, status: StatusCodes.Status422UnprocessableEntity, cancellationToken: cancellationToken);
+        }
+
+        if (form.GetValueOrDefault("do") != "save")
+        {
+            return await DigestPageAsync(partner, session, language, path, checkedSettings, isDraft: true, recipientsInput: input, cancellationToken: cancellationToken);
+        }
+
+        if (await administration.SetDigestAsync(partner.Id, checkedSettings, cancellationToken) is not AdminOutcome<PartnerView>.Updated)
+        {
+            return Message(language, path, new("Logga in", "Sign in"), NotSignedIn, StatusCodes.Status401Unauthorized);
+        }
+
+        // How many recipients, never who: the audit log holds no e-mail address.
+        await audit.RecordAsync(session.Caller, "partner.digest.changed", partner.Id, $"{checkedSettings.Recipients.Count} recipient(s), language {checkedSettings.Language}", cancellationToken);
+        return new SeeOther(language.Link("/portal/manadsbrev?sparad=1"));
+    }
+
+    private async Task<IResult> FiltersPageAsync(
+        Partner partner,
+        PortalSession session,
+        PageLanguage language,
+        string path,
+        PartnerFilters filters,
+        bool saved = false,
+        bool isDraft = false,
+        IReadOnlyList<InvalidParameter>? errors = null,
+        string? organisationsInput = null,
+        string? collaborationsInput = null,
+        int status = StatusCodes.Status200OK,
+        CancellationToken cancellationToken = default)
+    {
+        // A refused set is not previewed: the preview is then of the saved filters.
+        var refused = errors is { Count: > 0 };
+        var preview = await filterPreview.PreviewAsync(partner, refused ? partner.Filters : filters, cancellationToken);
+        return PageResult.Of<PortalFilters>(
+            new
+            {
+                Filters = filters,
+                OrganisationsInput = organisationsInput,
+                CollaborationsInput = collaborationsInput,
+                Counties = (IReadOnlyList<County>)organisations.Counties.OrderBy(c => c.Code, StringComparer.Ordinal).ToArray(),
+                Errors = errors ?? Array.Empty<InvalidParameter>(),
+                Preview = preview,
+                IsDraft = isDraft && !refused,
+                Saved = saved,
+                PartnerId = partner.Id,
+                Csrf = session.CsrfToken,
+                Language = language,
+                Path = path,
+            },
+            status);
+    }
+
+    private async Task<IResult> DigestPageAsync(
+        Partner partner,
+        PortalSession session,
+        PageLanguage language,
+        string path,
+        DigestSettings settings,
+        bool saved = false,
+        bool isDraft = false,
+        IReadOnlyList<Text>? errors = null,
+        bool recipientsInvalid = false,
+        string? recipientsInput = null,
+        int status = StatusCodes.Status200OK,
+        CancellationToken cancellationToken = default)
+    {
+        // Last month's e-mail as the digest viewer renders it (GET /api/v1/partners/{id}/digests/{month}): of the settings sent when they are valid, else of the saved ones.
+        var refused = errors is { Count: > 0 };
+        var month = filterPreview.LastMonth;
+        var preview = await digests.RenderAsync(refused ? partner : partner with { Digest = settings }, month, cancellationToken);
+        return PageResult.Of<PortalDigest>(
+            new
+            {
+                Recipients = recipientsInput ?? string.Join('\n', settings.Recipients),
+                DigestLanguage = settings.Language,
+                Errors = errors ?? Array.Empty<Text>(),
+                RecipientsInvalid = recipientsInvalid,
+                Preview = preview,
+                MonthName = month.NameIn(language.Code),
+                IsDraft = isDraft && !refused,
+                Saved = saved,
+                PartnerId = partner.Id,
+                Csrf = session.CsrfToken,
+                Language = language,
+                Path = path,
+            },
+            status);
+    }
+
+    /// <summary>The partner page without a session (401), or the answer to a link request: the sign-in CSRF cookie kept or set, for the request form.</summary>
+    private static IResult SignedOut(HttpRequest request, PageLanguage language, string path, PortalSignedOut.RequestState state, int status, string? email = null, Text? emailError = null)
+    {
+        var csrf = request.Cookies[SignInCookie] is { Length: 43 } kept && kept.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? kept : PortalSessions.RandomToken();
+        SetCookie(request, SignInCookie, csrf, TimeSpan.FromHours(1));
+        return PageResult.Of<PortalSignedOut>(new { State = state, Email = email, EmailError = emailError, Csrf = csrf, Language = language, Path = path }, status);
+    }
+
+    /// <summary>A form sent without a session (sign-in, a link request): its token must equal the sign-in cookie's (double submit).</summary>
+    private static bool IsSignInCsrf(HttpRequest request, Dictionary<string, string> form)
+    {
+        var expected = request.Cookies[SignInCookie];
+        var presented = form.GetValueOrDefault("csrf");
+        return expected is { Length: 43 } && presented is not null
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(presented));
+    }
+
     private IResult Settings(Partner partner, PortalSession session, PageLanguage language, string path, bool saved = false, IssuedCredential? newSecret = null, int errorIndex = -1, string? attempted = null, string? urlError = null, int status = StatusCodes.Status200OK)
     {
         var result = PageResult.Of<PortalSettings>(
@@ -374,7 +586,7 @@ public sealed class PortalFunctions(
         sessions.FindAsync(request.Cookies[SessionCookie], cancellationToken);
 
     /// <summary>A form's fields (the first value of each), or the problem: 415 for a body that is not a form, 413 past its limit.</summary>
-    private static async Task<(Dictionary<string, string>? Form, Problem? Problem)> FormAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<(FormFields? Form, Problem? Problem)> FormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentType is not { } type || !type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
@@ -387,8 +599,7 @@ public sealed class PortalFunctions(
             return (null, problem);
         }
 
-        var fields = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body.Span));
-        return (fields.ToDictionary(f => f.Key, f => f.Value.Count > 0 ? f.Value[0] ?? string.Empty : string.Empty, StringComparer.Ordinal), null);
+        return (new FormFields(QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body.Span))), null);
     }
 
     /// <summary>A form from another site is refused: when the browser names an Origin, it must be this host's.</summary>
@@ -428,6 +639,13 @@ public sealed class PortalFunctions(
 
     private static bool IsLoopback(string host) =>
         host is "localhost" or "127.0.0.1" or "[::1]" or "::1" || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A form's fields: the first value of each by name, and every value of a repeated one (checkboxes).</summary>
+    private sealed class FormFields(Dictionary<string, StringValues> all)
+        : Dictionary<string, string>(all.ToDictionary(f => f.Key, f => f.Value.Count > 0 ? f.Value[0] ?? string.Empty : string.Empty, StringComparer.Ordinal), StringComparer.Ordinal)
+    {
+        public IEnumerable<string> All(string name) => all.TryGetValue(name, out var values) ? values.OfType<string>() : [];
+    }
 
     /// <summary>303 See Other: after a form, the browser asks for the page with GET.</summary>
     private sealed class SeeOther(string location) : IResult

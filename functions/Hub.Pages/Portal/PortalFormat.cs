@@ -37,6 +37,39 @@ public static class PortalFormat
         _ => new(type ?? "–", type ?? "–"),
     };
 
+    /// <summary>An update's area (the contract's word list) in words.</summary>
+    public static Text Area(string? area) => area switch
+    {
+        "digitalisering" => new("Digitalisering", "Digitalisation"),
+        "utbildning" => new("Utbildning", "Education"),
+        "arbetsmarknad" => new("Arbetsmarknad", "Labour market"),
+        "social-valfard" => new("Social välfärd", "Social welfare"),
+        "vard-och-omsorg" => new("Vård och omsorg", "Health and care"),
+        "samhallsbyggnad" => new("Samhällsbyggnad", "Urban planning and building"),
+        "miljo-och-klimat" => new("Miljö och klimat", "Environment and climate"),
+        "kultur-och-fritid" => new("Kultur och fritid", "Culture and leisure"),
+        "krisberedskap" => new("Krisberedskap", "Emergency preparedness"),
+        "upphandling" => new("Upphandling", "Procurement"),
+        "ovrigt" => new("Övrigt", "Other"),
+        _ => new(area ?? "–", area ?? "–"),
+    };
+
+    /// <summary>An update's kind (the contract's word list) in words.</summary>
+    public static Text Kind(string? kind) => kind switch
+    {
+        "collaboration-started" => new("Samverkan startad", "Collaboration started"),
+        "status-report" => new("Lägesrapport", "Status report"),
+        "decision" => new("Beslut", "Decision"),
+        "recommendation" => new("Rekommendation", "Recommendation"),
+        "agreement" => new("Överenskommelse", "Agreement"),
+        "call-for-partners" => new("Söker partner", "Call for partners"),
+        "meeting" => new("Möte", "Meeting"),
+        "milestone" => new("Milstolpe", "Milestone"),
+        "document" => new("Dokument", "Document"),
+        "collaboration-ended" => new("Samverkan avslutad", "Collaboration ended"),
+        _ => new(kind ?? "–", kind ?? "–"),
+    };
+
     public static Text Circuit(string circuit) => circuit switch
     {
         "open" => new("Öppen: försök pausas efter upprepade fel", "Open: attempts paused after repeated failures"),

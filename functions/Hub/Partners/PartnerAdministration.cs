@@ -78,25 +78,8 @@ public sealed class PartnerAdministration(
             }
         }
 
-        var filters = Filters(registration.Filters ?? new PartnerFilters(), errors);
-        var digest = registration.Digest;
-        if (digest is not null)
-        {
-            for (var i = 0; i < (digest.Recipients?.Count ?? 0); i++)
-            {
-                if (!MimeKit.MailboxAddress.TryParse(digest.Recipients![i], out var address) || !address.Address.Contains('@'))
-                {
-                    errors.Add(new InvalidParameter($"digest.recipients[{i}]", "Not an e-mail address."));
-                }
-            }
-
-            if (digest.Language is not ("sv" or "en"))
-            {
-                errors.Add(new InvalidParameter("digest.language", "Must be sv or en.", Ids.Echo(digest.Language)));
-            }
-
-            digest = digest with { Recipients = digest.Recipients ?? [] };
-        }
+        var filters = CheckFilters(registration.Filters ?? new PartnerFilters(), errors);
+        var digest = registration.Digest is { } asked ? CheckDigest(asked, errors) : null;
 
         if (errors.Count > 0)
         {
@@ -191,8 +174,79 @@ public sealed class PartnerAdministration(
         return new AdminOutcome<PartnerView>.Updated(PartnerView.Of(updated, now));
     }
 
-    private PartnerFilters Filters(PartnerFilters filters, List<InvalidParameter> errors)
+    /// <summary>
+    /// A partner's new filters alone (its partner page): checked as <see cref="PutAsync"/> checks them (organisations
+    /// resolved to their codes), then saved; Invalid names each failing field (<c>filters.areas[0]</c>), NotFound when
+    /// there is no such partner.
+    /// </summary>
+    public async Task<AdminOutcome<PartnerView>> SetFiltersAsync(string partnerId, PartnerFilters filters, CancellationToken cancellationToken)
     {
+        var errors = new List<InvalidParameter>();
+        var checkedFilters = CheckFilters(filters, errors);
+        if (errors.Count > 0)
+        {
+            return new AdminOutcome<PartnerView>.Invalid(errors);
+        }
+
+        var updated = await store.UpdateAsync(partnerId, p => p with { Filters = checkedFilters }, cancellationToken);
+        if (updated is null)
+        {
+            return new AdminOutcome<PartnerView>.NotFound();
+        }
+
+        logger.LogInformation("Changed the filters of partner {PartnerId}", partnerId);
+        return new AdminOutcome<PartnerView>.Updated(PartnerView.Of(updated, time.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// A partner's new digest recipients and language alone (its partner page): checked as <see cref="PutAsync"/> checks
+    /// them, then saved; Invalid names each failing field (<c>digest.recipients[1]</c>), NotFound when there is no such partner.
+    /// </summary>
+    public async Task<AdminOutcome<PartnerView>> SetDigestAsync(string partnerId, DigestSettings digest, CancellationToken cancellationToken)
+    {
+        var errors = new List<InvalidParameter>();
+        var checkedDigest = CheckDigest(digest, errors);
+        if (errors.Count > 0)
+        {
+            return new AdminOutcome<PartnerView>.Invalid(errors);
+        }
+
+        var updated = await store.UpdateAsync(partnerId, p => p with { Digest = checkedDigest }, cancellationToken);
+        if (updated is null)
+        {
+            return new AdminOutcome<PartnerView>.NotFound();
+        }
+
+        logger.LogInformation("Changed the digest settings of partner {PartnerId}", partnerId);
+        return new AdminOutcome<PartnerView>.Updated(PartnerView.Of(updated, time.GetUtcNow()));
+    }
+
+    /// <summary>Digest settings as the hub keeps them, each failing field added to <paramref name="errors"/> (<c>digest.recipients[i]</c>, <c>digest.language</c>).</summary>
+    public static DigestSettings CheckDigest(DigestSettings digest, List<InvalidParameter> errors)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(errors);
+        for (var i = 0; i < (digest.Recipients?.Count ?? 0); i++)
+        {
+            if (!MimeKit.MailboxAddress.TryParse(digest.Recipients![i], out var address) || !address.Address.Contains('@'))
+            {
+                errors.Add(new InvalidParameter($"digest.recipients[{i}]", "Not an e-mail address."));
+            }
+        }
+
+        if (digest.Language is not ("sv" or "en"))
+        {
+            errors.Add(new InvalidParameter("digest.language", "Must be sv or en.", Ids.Echo(digest.Language)));
+        }
+
+        return digest with { Recipients = digest.Recipients ?? [] };
+    }
+
+    /// <summary>Filters as the hub keeps them (organisations resolved to their codes), each failing field added to <paramref name="errors"/> (<c>filters.{name}[i]</c>).</summary>
+    public PartnerFilters CheckFilters(PartnerFilters filters, List<InvalidParameter> errors)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        ArgumentNullException.ThrowIfNull(errors);
         void Check(string name, IReadOnlyList<string>? values, Func<string, bool> valid, string reason)
         {
             for (var i = 0; i < (values?.Count ?? 0); i++)

@@ -15,8 +15,23 @@ public sealed class PortalOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
-    /// <summary>The address the links start with (e.g. <c>https://mellanrum.se</c>); empty: the address the operator's request came to.</summary>
+    /// <summary>
+    /// The address the links start with (e.g. <c>https://mellanrum.se</c>); empty: for a link the operator issues, the
+    /// address the operator's request came to; for a link mailed on request, <c>Hub:Digest:BaseUrl</c> (never the request's).
+    /// </summary>
     public string? BaseUrl { get; set; }
+
+    /// <summary>How many sign-in links one e-mail address may ask for within <see cref="LinkRequestWindow"/> (per instance).</summary>
+    [Range(1, 1000)]
+    public int LinkRequestsPerAddress { get; set; } = 3;
+
+    /// <summary>How many sign-in links all addresses together may ask for within <see cref="LinkRequestWindow"/> (per instance).</summary>
+    [Range(1, 100_000)]
+    public int LinkRequestsOverall { get; set; } = 60;
+
+    /// <summary>The window both link request limits count in.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LinkRequestWindow { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Where the event catalogue links the sample consumer (the hub's repository); empty: its path only.</summary>
     public string? SampleConsumerUrl { get; set; }

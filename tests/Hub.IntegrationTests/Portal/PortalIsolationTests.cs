@@ -16,7 +16,7 @@ public sealed class PortalIsolationTests(PortalHubFixture hub, ITestOutputHelper
     {
         var source = await hub.RegisterSourceAsync("nacka-portal-iso", "0182");
         await hub.RegisterPartnerAsync("portal-a", "0180", new { type = "webhook", url = "http://127.0.0.1:59998/a-hook" });
-        await hub.RegisterPartnerAsync("portal-b", "0181", new { type = "queue" }, new { type = "webhook", url = "http://127.0.0.1:59999/b-hook" });
+        await hub.RegisterPartnerAsync("portal-b", "0181", ["B Mottagare <b-recipient@portal-b.example>"], new { type = "queue" }, new { type = "webhook", url = "http://127.0.0.1:59999/b-hook" });
         var aUpdate = await hub.PostAsync(source, "PORTAL-ISO-A", "portal-samverkan-a", "0180");
         var bUpdate = await hub.PostAsync(source, "PORTAL-ISO-B", "portal-samverkan-b", "0181");
         var bOthers = new List<string>();
@@ -53,7 +53,7 @@ public sealed class PortalIsolationTests(PortalHubFixture hub, ITestOutputHelper
 
         var tried = new List<string>();
         // What only B's pages show (what A's request names may be echoed back, as in a filter's field, but never B's data).
-        string[] bSecrets = ["59999/b-hook", "<strong>portal-b</strong>", $"<code>{bUpdate}</code>", .. bOthers];
+        string[] bSecrets = ["59999/b-hook", "<strong>portal-b</strong>", $"<code>{bUpdate}</code>", "b-recipient@portal-b.example", .. bOthers];
 
         async Task PageAsync(string path, HttpStatusCode expected)
         {
@@ -88,6 +88,8 @@ public sealed class PortalIsolationTests(PortalHubFixture hub, ITestOutputHelper
         await PageAsync($"/portal/leveranser?cursor={bCursor}", HttpStatusCode.OK);
         await PageAsync("/portal/omspelning?partner=portal-b", HttpStatusCode.OK);
         await PageAsync("/portal/installningar?partner=portal-b", HttpStatusCode.OK);
+        await PageAsync("/portal/filter?partner=portal-b&partnerId=portal-b", HttpStatusCode.OK);
+        await PageAsync("/portal/manadsbrev?partner=portal-b&partnerId=portal-b", HttpStatusCode.OK);
         await PageAsync($"/portal/logga-in?token={Uri.EscapeDataString(bLink.Url.Split("token=")[1])}&partner=portal-b", HttpStatusCode.OK);
 
         await FormAsync("/portal/omspelning", new() { ["csrf"] = a.Csrf, ["update"] = bUpdate }, HttpStatusCode.NotFound, "\"no such update in your deliveries\", nothing sent");
@@ -98,6 +100,12 @@ public sealed class PortalIsolationTests(PortalHubFixture hub, ITestOutputHelper
         await FormAsync("/portal/webbhook", new() { ["csrf"] = a.Csrf, ["index"] = "0", ["url"] = "http://127.0.0.1:59997/a2-hook", ["partner"] = "portal-b" }, HttpStatusCode.SeeOther, "A's own webhook changed");
         await FormAsync("/portal/webbhook", new() { ["csrf"] = a.Csrf, ["index"] = "1", ["url"] = "http://127.0.0.1:59996/evil", ["partner"] = "portal-b" }, HttpStatusCode.BadRequest, "B's second webhook index is no webhook of A's");
         await FormAsync("/portal/hemlighet", new() { ["csrf"] = a.Csrf, ["partner"] = "portal-b" }, HttpStatusCode.OK, "A's own secret rotated");
+        await FormAsync("/portal/filter", new() { ["csrf"] = a.Csrf, ["do"] = "save", ["area"] = "upphandling", ["partner"] = "portal-b", ["partnerId"] = "portal-b" }, HttpStatusCode.SeeOther, "A's own filters saved");
+        await FormAsync("/portal/filter", new() { ["csrf"] = a.Csrf, ["do"] = "preview", ["collaborations"] = "portal-samverkan-b", ["partner"] = "portal-b" }, HttpStatusCode.OK, "a preview of A's own routing with B's collaboration as a filter: none of B's updates (they are this month's)");
+        await FormAsync("/portal/manadsbrev", new() { ["csrf"] = a.Csrf, ["do"] = "save", ["recipients"] = "a-recipient@portal-a.example", ["language"] = "sv", ["partner"] = "portal-b", ["partnerId"] = "portal-b" }, HttpStatusCode.SeeOther, "A's own digest recipients saved");
+        await FormAsync("/portal/manadsbrev", new() { ["csrf"] = a.Csrf, ["do"] = "preview", ["recipients"] = "a-recipient@portal-a.example", ["language"] = "en", ["partner"] = "portal-b" }, HttpStatusCode.OK, "a preview of A's own digest");
+        await FormAsync("/portal/filter", new() { ["csrf"] = b.Csrf, ["do"] = "save", ["area"] = "ovrigt" }, HttpStatusCode.Forbidden, "B's CSRF token with A's cookie refused (filters)");
+        await FormAsync("/portal/manadsbrev", new() { ["csrf"] = b.Csrf, ["do"] = "save", ["recipients"] = "evil@portal-a.example" }, HttpStatusCode.Forbidden, "B's CSRF token with A's cookie refused (digest)");
         await FormAsync("/portal/omspelning", new() { ["csrf"] = b.Csrf, ["update"] = aUpdate }, HttpStatusCode.Forbidden, "B's CSRF token with A's cookie refused");
         await FormAsync("/portal/logga-ut", new() { ["csrf"] = b.Csrf }, HttpStatusCode.Forbidden, "signing out with B's CSRF token refused");
 
@@ -120,13 +128,17 @@ public sealed class PortalIsolationTests(PortalHubFixture hub, ITestOutputHelper
         var bAfter = await hub.PartnerAsync("portal-b");
         Assert.Equal(bBefore.GetProperty("channels").ToString(), bAfter.GetProperty("channels").ToString());
         Assert.Equal(bBefore.GetProperty("secrets").ToString(), bAfter.GetProperty("secrets").ToString());
+        Assert.Equal(bBefore.GetProperty("filters").ToString(), bAfter.GetProperty("filters").ToString());
+        Assert.Equal(bBefore.GetProperty("digest").ToString(), bAfter.GetProperty("digest").ToString());
         Assert.Equal(bLogBefore, (await hub.DeliveriesAsync("portal-b")).GetProperty("items").GetArrayLength());
         var (bStill, _) = await b.GetAsync("/portal");
         Assert.Equal(HttpStatusCode.OK, bStill);
         var aAfter = await hub.PartnerAsync("portal-a");
         Assert.Equal("http://127.0.0.1:59997/a2-hook", aAfter.GetProperty("channels")[0].GetProperty("url").GetString());
         Assert.Equal(2, aAfter.GetProperty("secrets").GetArrayLength());
-        tried.Add("afterwards: B's channels, secrets and delivery log unchanged, B's session still signed in; A's webhook and secret changed");
+        Assert.Equal("upphandling", aAfter.GetProperty("filters").GetProperty("areas")[0].GetString());
+        Assert.Equal("a-recipient@portal-a.example", aAfter.GetProperty("digest").GetProperty("recipients")[0].GetString());
+        tried.Add("afterwards: B's channels, secrets, filters, digest recipients and delivery log unchanged, B's session still signed in; A's webhook, secret, filters and recipients changed");
 
         var audit = await hub.AuditAsync();
         Assert.DoesNotContain(audit, e => e.GetProperty("target").GetString() == "portal-b" && e.GetProperty("actor").GetString()!.StartsWith("portal:", StringComparison.Ordinal) && e.GetProperty("action").GetString() != "portal.signed-in");

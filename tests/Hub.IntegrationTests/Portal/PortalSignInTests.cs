@@ -102,6 +102,8 @@ public sealed class PortalSignInTests(PortalHubFixture hub, Browser browser, ITe
                      ("hemlighet", new()),
                      ("omspelning", new() { ["from"] = "2026-01-01T00:00", ["to"] = "2027-01-01T00:00" }),
                      ("test", new() { ["channel"] = "0" }),
+                     ("filter", new() { ["do"] = "save", ["area"] = "ovrigt" }),
+                     ("manadsbrev", new() { ["do"] = "save", ["recipients"] = "evil@evil.example.se", ["language"] = "sv" }),
                      ("logga-ut", new()),
                  })
         {
@@ -128,6 +130,8 @@ public sealed class PortalSignInTests(PortalHubFixture hub, Browser browser, ITe
         var partner = await hub.PartnerAsync("portal-csrf");
         Assert.Equal("https://example.se/hook", partner.GetProperty("channels")[0].GetProperty("url").GetString());
         Assert.Single(partner.GetProperty("secrets").EnumerateArray());
+        Assert.False(partner.GetProperty("filters").TryGetProperty("areas", out _), "A refused form changed the filters.");
+        Assert.False(partner.TryGetProperty("digest", out var digest) && digest.ValueKind == System.Text.Json.JsonValueKind.Object, "A refused form changed the digest.");
         var (still, _) = await client.GetAsync("/portal");
         Assert.Equal(HttpStatusCode.OK, still);
         output.WriteLine(string.Join(Environment.NewLine, tried));
