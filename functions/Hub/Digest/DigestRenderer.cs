@@ -421,7 +421,7 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
             "och",
             "och {0} till",
             "Dokument",
-            "Du får det här brevet som mottagare av Mellanrums månadsbrev för partnern {0}. Hubbens administratör ändrar mottagare och språk.",
+            "Du får det här brevet som mottagare av Mellanrums månadsbrev för partnern {0}. Mottagare och språk ändras på partnersidan (/portal/manadsbrev) eller av hubbens administratör.",
             new Dictionary<string, string>
             {
                 ["collaboration-started"] = "Samverkan startad", ["status-report"] = "Lägesrapport", ["decision"] = "Beslut",
@@ -465,7 +465,7 @@ public sealed class DigestRenderer(IOptions<DigestOptions> options)
             "and",
             "and {0} more",
             "Document",
-            "You receive this email as a recipient of Mellanrum's monthly digest for the partner {0}. The hub's administrator changes recipients and language.",
+            "You receive this email as a recipient of Mellanrum's monthly digest for the partner {0}. Recipients and language are changed on the partner page (/portal/manadsbrev) or by the hub's administrator.",
             new Dictionary<string, string>
             {
                 ["collaboration-started"] = "Collaboration started", ["status-report"] = "Status report", ["decision"] = "Decision",
