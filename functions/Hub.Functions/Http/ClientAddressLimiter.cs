@@ -14,17 +14,7 @@ namespace Mellanrum.Hub.Functions.Http;
 /// </summary>
 public sealed class ClientAddressLimiter(IOptions<IngestOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
-        options.Value.PerAddressRatePerSecond == 0
-            ? RateLimitPartition.GetNoLimiter(address)
-            : RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = options.Value.PerAddressBurst,
-                TokensPerPeriod = options.Value.PerAddressRatePerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+    private readonly PartitionedRateLimiter<string> _limiter = TokenBuckets.PerKey(() => (options.Value.PerAddressRatePerSecond, options.Value.PerAddressBurst));
 
     /// <summary>Null when the request may go on; else the 429 to answer.</summary>
     public Problem? Refuse(HttpRequest request)

@@ -30,17 +30,7 @@ public sealed class IngestService(
     /// <summary>Headers ingest reads besides <c>ce-*</c>; the edge passes these on.</summary>
     public static readonly IReadOnlyList<string> KeptHeaders = ["webhook-id", "idempotency-key"];
 
-    private readonly PartitionedRateLimiter<string> _rates = PartitionedRateLimiter.Create<string, string>(sourceId =>
-        options.Value.RatePerSecond == 0
-            ? RateLimitPartition.GetNoLimiter(sourceId)
-            : RateLimitPartition.GetTokenBucketLimiter(sourceId, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = options.Value.RateBurst,
-                TokensPerPeriod = options.Value.RatePerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+    private readonly PartitionedRateLimiter<string> _rates = TokenBuckets.PerKey(() => (options.Value.RatePerSecond, options.Value.RateBurst));
 
     /// <summary>
     /// <c>POST /api/v1/sources/{sourceId}/updates</c>: authenticate, rate, read, normalise, store. The span
