@@ -167,6 +167,9 @@ public sealed class DeliveryReliabilityTests(ReliabilityHubFixture hub) : IClass
             new CanonicalUpdate("POISON-1", "rel-samverkan-poison", "decision", "Förgiftad", null, null, "digitalisering", ["0180"], DateTimeOffset.UtcNow.AddHours(-1), [], []),
             DateTimeOffset.UtcNow);
         await ledger.OpenAsync(update.Id, CancellationToken.None);
+        // Not yet due for the sweep (this fixture's grace is zero): the sweep's next run must not fan it out first.
+        var outbox = await storage.TableAsync(HubStorage.OutboxTable);
+        await outbox.UpsertEntityAsync(new TableEntity(FanoutLedger.OutboxShard(update.Id), update.Id) { ["DueAt"] = DateTimeOffset.UtcNow.AddHours(1) }, TableUpdateMode.Merge);
         await hub.App.Services.GetRequiredService<UpdateStore>().InsertAsync(update, CancellationToken.None);
         var fanoutPoison = new QueueClient(hub.Azurite.ConnectionString, storage.QueueName(HubStorage.FanoutQueue) + "-poison");
         await fanoutPoison.CreateIfNotExistsAsync();
