@@ -18,6 +18,9 @@ public sealed record RecordOutcome(long Sequence, Problem? Refused = null);
 /// (RowKey <c>c</c>: name, form, owner, activity, the last sequence number, the member count, its index key) and one
 /// row per member (RowKey <c>m-{organisation}</c>), never a growing list in one property. One partition read gives the
 /// collaboration with its members; the row and new members are written in one transaction under the row's ETag.
+/// Each update recorded in it leaves a claim (RowKey <c>s-{update id}</c>: the sequence number it took) in that same
+/// transaction, so that recording an update again (a retry, the sweep, a second instance) finds its number instead of
+/// counting it twice; partition reads stop before the claims.
 /// Beside it: the activity index (<see cref="CollaborationIndex"/>) and each organisation's memberships
 /// (<c>Memberships</c>, PartitionKey = organisation, RowKey = collaboration id).
 /// </summary>
@@ -31,6 +34,7 @@ public sealed class CollaborationStore(
     public const string Row = "c";
     public const int Version = 2;
     private const string MemberPrefix = "m-";
+    private const string ClaimPrefix = "s-";
     private const int MaxTransaction = 100;
 
     public async Task<Collaboration?> GetAsync(string id, CancellationToken cancellationToken) =>
@@ -49,7 +53,7 @@ public sealed class CollaborationStore(
         {
             TableEntity? row = null;
             var members = new List<Member>();
-            await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == id, cancellationToken: cancellationToken))
+            await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey lt {ClaimPrefix}"), cancellationToken: cancellationToken))
             {
                 if (entity.RowKey == Row)
                 {
@@ -92,7 +96,7 @@ public sealed class CollaborationStore(
         TableEntity? row = null;
         var members = new List<Member>();
         string? partition = null;
-        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey lt {ClaimPrefix}"), cancellationToken: cancellationToken))
         {
             if (entity.PartitionKey != partition)
             {
@@ -148,13 +152,23 @@ public sealed class CollaborationStore(
     /// sender's organisation, members = those it names, name = its <c>collaborationName</c> or title), or checks that
     /// the sender is a member; then the next sequence number, the activity, status and area (the latest by occurredAt),
     /// and the members it names. <paramref name="known"/>: the state the caller just read saves the first read.
-    /// Concurrent updates to one collaboration retry on the ETag.
+    /// Concurrent updates to one collaboration retry on the ETag. An update recorded before keeps the number it took
+    /// (its claim), and is counted once; <paramref name="justStored"/>: the caller has just inserted the update, so it
+    /// cannot have a claim yet and none is read.
     /// </summary>
-    public async Task<RecordOutcome> RecordAsync(NormalisedUpdate update, CollaborationState? known, CancellationToken cancellationToken)
+    public async Task<RecordOutcome> RecordAsync(NormalisedUpdate update, CollaborationState? known, CancellationToken cancellationToken, bool justStored = false)
     {
         var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        var claimKey = ClaimPrefix + update.Id;
         return await TableConcurrency.RetryOnConflictAsync(async () =>
         {
+            if (!justStored && await table.FindAsync<TableEntity>(update.Collaboration, claimKey, cancellationToken) is { } claim)
+            {
+                return new RecordOutcome(claim.GetInt64("Sequence") ?? 0);
+            }
+
+            // After a conflict, look for the claim: the conflict may have been another recording of this same update.
+            justStored = false;
             var state = known ?? await ReadAsync(update.Collaboration, cancellationToken);
             known = null;
             var existing = state.Collaboration;
@@ -194,7 +208,7 @@ public sealed class CollaborationStore(
                     UpdateCount = existing.UpdateCount + 1,
                 };
             var sequence = (state.Row?.GetInt64("LastSequence") ?? 0) + 1;
-            await WriteAsync(table, collaboration, state.Row, sequence, joining, cancellationToken);
+            await WriteAsync(table, collaboration, state.Row, sequence, joining, cancellationToken, new TableEntity(update.Collaboration, claimKey) { ["Sequence"] = sequence });
             return new RecordOutcome(sequence);
         }, cancellationToken);
     }
@@ -297,18 +311,20 @@ public sealed class CollaborationStore(
     /// <summary>
     /// Writes the collaboration's row (an insert, or a replace under the ETag it was read with) and the rows of the
     /// members who join, in one transaction when they fit one (100 entities), else the members first (idempotent) and
-    /// the row last; then its index row and the new members' memberships.
+    /// the row last; then its index row and the new members' memberships. <paramref name="claim"/>: the recorded update's
+    /// claim, inserted with the row (a second insert of it fails the transaction as a conflict).
     /// </summary>
-    private async Task WriteAsync(TableClient table, Collaboration collaboration, TableEntity? read, long sequence, IReadOnlyList<Member> joining, CancellationToken cancellationToken)
+    private async Task WriteAsync(TableClient table, Collaboration collaboration, TableEntity? read, long sequence, IReadOnlyList<Member> joining, CancellationToken cancellationToken, TableEntity? claim = null)
     {
         var row = ToRow(collaboration, read, sequence);
-        var rowAction = read is null
-            ? new TableTransactionAction(TableTransactionActionType.Add, row)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, read.ETag);
+        TableTransactionAction[] rowActions = [
+            read is null ? new TableTransactionAction(TableTransactionActionType.Add, row) : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, read.ETag),
+            .. claim is null ? [] : new[] { new TableTransactionAction(TableTransactionActionType.Add, claim) },
+        ];
         var memberActions = joining.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToMemberRow(collaboration.Id, m))).ToList();
-        if (memberActions.Count < MaxTransaction)
+        if (memberActions.Count + rowActions.Length <= MaxTransaction)
         {
-            await table.SubmitTransactionAsync([rowAction, .. memberActions], cancellationToken);
+            await table.SubmitTransactionAsync([.. rowActions, .. memberActions], cancellationToken);
         }
         else
         {
@@ -317,7 +333,7 @@ public sealed class CollaborationStore(
                 await table.SubmitTransactionAsync(chunk, cancellationToken);
             }
 
-            await table.SubmitTransactionAsync([rowAction], cancellationToken);
+            await table.SubmitTransactionAsync(rowActions, cancellationToken);
         }
 
         var memberships = await storage.TableAsync(HubStorage.MembershipsTable, cancellationToken);

@@ -16,20 +16,23 @@ public sealed class UpdateRecorder(UpdateStore updates, CollaborationStore colla
     /// <summary>
     /// Records a stored update. <paramref name="knownSequence"/>: the sequence as the caller just read it from the update
     /// (null: none yet), so the update is not read again; <paramref name="unread"/>: the caller has not read it, so it
-    /// is; <paramref name="knownCollaboration"/>: the collaboration as the caller just read it.
+    /// is; <paramref name="knownCollaboration"/>: the collaboration as the caller just read it; <paramref name="justStored"/>:
+    /// the caller has just inserted the update (ingest), so it has taken no number yet. Otherwise a number it took
+    /// before (a crash or a failure between taking it and saving it on the update) is found again, never taken twice.
     /// </summary>
     public async Task<RecordOutcome> RecordAsync(
         NormalisedUpdate update,
         long? knownSequence,
         bool unread,
         CancellationToken cancellationToken,
-        CollaborationState? knownCollaboration = null)
+        CollaborationState? knownCollaboration = null,
+        bool justStored = false)
     {
         var json = JsonSerializer.Serialize(update, HubJson.Options);
         var timeline = updates.WriteTimelineAsync(update, json, cancellationToken);
         var byDay = updates.WriteByDayAsync(update, json, cancellationToken);
         var byMonth = updates.WriteByMonthAsync(update, json, cancellationToken);
-        var sequence = SequenceAsync(update, knownSequence, unread, knownCollaboration, cancellationToken);
+        var sequence = SequenceAsync(update, knownSequence, unread, knownCollaboration, justStored, cancellationToken);
         await Task.WhenAll(timeline, byDay, byMonth, sequence);
         var outcome = await sequence;
         if (outcome.Refused is not null)
@@ -40,7 +43,7 @@ public sealed class UpdateRecorder(UpdateStore updates, CollaborationStore colla
         return outcome;
     }
 
-    private async Task<RecordOutcome> SequenceAsync(NormalisedUpdate update, long? knownSequence, bool unread, CollaborationState? knownCollaboration, CancellationToken cancellationToken)
+    private async Task<RecordOutcome> SequenceAsync(NormalisedUpdate update, long? knownSequence, bool unread, CollaborationState? knownCollaboration, bool justStored, CancellationToken cancellationToken)
     {
         if (unread)
         {
@@ -52,8 +55,8 @@ public sealed class UpdateRecorder(UpdateStore updates, CollaborationStore colla
             return new RecordOutcome(assigned);
         }
 
-        // A crash between these two writes may leave a gap in the sequence, never a repeat.
-        var outcome = await collaborations.RecordAsync(update, knownCollaboration, cancellationToken);
+        // A crash between these two writes leaves the update's claim in its collaboration: the next recording finds it.
+        var outcome = await collaborations.RecordAsync(update, knownCollaboration, cancellationToken, justStored);
         if (outcome.Refused is null)
         {
             await updates.SetSequenceAsync(update.Id, outcome.Sequence, cancellationToken);

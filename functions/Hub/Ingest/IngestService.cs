@@ -297,7 +297,7 @@ public sealed class IngestService(
         }
 
         // The insert just made the update, so it has no sequence yet: no need to read it back.
-        var recorded = await recorder.RecordAsync(update, knownSequence: null, unread: false, cancellationToken, collaboration);
+        var recorded = await recorder.RecordAsync(update, knownSequence: null, unread: false, cancellationToken, collaboration, justStored: true);
         if (recorded.Refused is { } refused)
         {
             // Another organisation created the collaboration in between: the update was not kept, nothing is owed.

@@ -267,6 +267,44 @@ public sealed class CollaborationTests(LocalHubFixture hub) : IClassFixture<Loca
     }
 
     [Fact]
+    public async Task UpdateThatTookItsNumber_ThenFailedBeforeSavingIt_IsCountedOnce_WhenTheFanoutRecordsItAgain()
+    {
+        var nacka = await hub.RegisterSourceAsync("nacka-once", "0182");
+        await RegisterQueuePartnerAsync("tyreso-once", "0138");
+        using (var first = await PostAsync(nacka, Update("ONCE-1", "raknas-en-gang", "Beslut", ["0138"])))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        // The second update as a post cut off by a failure leaves it: stored, its number taken in the collaboration,
+        // but not yet saved on the update, and its fan-out owed (as the sweep finds it after its grace).
+        var second = NormalisedUpdate.Create(Ids.NewId(), nacka.Id, "0182",
+            new CanonicalUpdate("ONCE-2", "raknas-en-gang", "status-report", "Lägesrapport", null, "active", "digitalisering", ["0138"], DateTimeOffset.Parse("2026-03-20T09:00:00+01:00"), [], []),
+            DateTimeOffset.UtcNow);
+        var ledger = hub.App.Services.GetRequiredService<Mellanrum.Hub.Delivery.FanoutLedger>();
+        await ledger.OpenAsync(second.Id, CancellationToken.None);
+        await hub.App.Services.GetRequiredService<UpdateStore>().InsertAsync(second, CancellationToken.None);
+        Assert.Equal(2, (await hub.App.Services.GetRequiredService<CollaborationStore>().RecordAsync(second, null, CancellationToken.None, justStored: true)).Sequence);
+        await ledger.RequestAsync(second.Id, CancellationToken.None);
+
+        // The fan-out records it again: the number it took, not a new one; the collaboration counts it once.
+        var queue = new QueueClient(hub.Azurite.ConnectionString, "partner-tyreso-once");
+        var delivered = await LocalHubFixture.EventuallyAsync(async () =>
+        {
+            await queue.CreateIfNotExistsAsync();
+            return (await queue.PeekMessagesAsync(32)).Value.Select(m => JsonDocument.Parse(m.MessageText).RootElement).FirstOrDefault(e => e.GetProperty("id").GetString() == second.Id) is { ValueKind: JsonValueKind.Object } e ? (JsonElement?)e : null;
+        }, what: "the second update at Tyresö");
+        Assert.Equal("2", delivered!.Value.GetProperty("sequence").GetString());
+        Assert.Equal(2, (await CollaborationAsync("raknas-en-gang")).GetProperty("updateCount").GetInt32());
+
+        using var third = await PostAsync(nacka, Update("ONCE-3", "raknas-en-gang", "Avtal", ["0138"], "2026-03-21T09:00:00+01:00"));
+        Assert.Equal(HttpStatusCode.Accepted, third.StatusCode);
+        var stored = await hub.App.Services.GetRequiredService<UpdateStore>().GetStoredAsync((await third.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, CancellationToken.None);
+        Assert.Equal(3, stored!.Sequence);
+        Assert.Equal(3, (await CollaborationAsync("raknas-en-gang")).GetProperty("updateCount").GetInt32());
+    }
+
+    [Fact]
     public async Task Paging_ThousandCollaborationsByCursor_ReturnsEachExactlyOnce_EvenWhenActivityMovesMeanwhile()
     {
         var store = hub.App.Services.GetRequiredService<CollaborationStore>();
