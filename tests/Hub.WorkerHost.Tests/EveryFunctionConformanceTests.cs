@@ -134,6 +134,8 @@ public sealed class EveryFunctionConformanceTests(WorkerFixture fixture, ITestOu
             var scenario = await pair.ScenarioAsync();
             return await HttpAsync(pair, "PutCollaboration", HttpMethod.Put, $"/api/v1/collaborations/{scenario.Collaboration}", Admin, """{"description":"Gemensamt för konformansen.","form":"projekt"}""");
         },
+        ["AddCollaborationMember"] = async pair =>
+            await HttpAsync(pair, "AddCollaborationMember", HttpMethod.Put, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}/members/0125", Admin),
         ["RemoveCollaborationMember"] = async pair =>
             await HttpAsync(pair, "RemoveCollaborationMember", HttpMethod.Delete, $"/api/v1/collaborations/{(await pair.ScenarioAsync()).Collaboration}/members/0127", Admin),
         ["GetAsset"] = pair => HttpAsync(pair, "GetAsset", HttpMethod.Get, "/assets/hub.css"),

@@ -69,10 +69,13 @@ public sealed class EveryFunctionTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.OK, timeline);
         Assert.Equal(updateId, updates.GetProperty("items")[0].GetProperty("id").GetString());
 
-        // The collaboration's owner names it, the admin removes the member it named; the nightly index repair runs.
+        // The collaboration's owner names it and adds Ekerö, the admin removes the member it named; the nightly index repair runs.
         var (renamed, collaboration) = await HttpAsync("PutCollaboration", HttpMethod.Put, "/api/v1/collaborations/tour-samverkan", source.GetProperty("key").GetString(), new { name = "Turnén", form = "projekt" });
         Assert.Equal(HttpStatusCode.OK, renamed);
         Assert.Equal("Turnén", collaboration.GetProperty("name").GetString());
+        var (added, withEkero) = await HttpAsync("AddCollaborationMember", HttpMethod.Put, "/api/v1/collaborations/tour-samverkan/members/0125", source.GetProperty("key").GetString());
+        Assert.Equal(HttpStatusCode.Created, added);
+        Assert.Contains(withEkero.GetProperty("members").EnumerateArray(), m => m.GetProperty("organisation").GetString() == "0125");
         Assert.Equal(HttpStatusCode.NoContent, (await HttpAsync("RemoveCollaborationMember", HttpMethod.Delete, "/api/v1/collaborations/tour-samverkan/members/0127", Admin)).Status);
         Assert.True((await TimerAsync("MaintainCollaborationIndex")).Succeeded);
 

@@ -64,6 +64,43 @@ public sealed class CollaborationFunctions(KeyAuthenticator keys, AuditLog audit
     }
 
     /// <summary>
+    /// <c>PUT /api/v1/collaborations/{id}/members/{organisation}</c>: a member's source key, or the admin key, adds a
+    /// member. 201 added, 200 a member already (the collaboration with its members either way); 401; 403 for a source
+    /// that is not a member; 404; 422 naming <c>organisation</c> (not a known organisation, or the 400 members are full).
+    /// </summary>
+    [Function(nameof(AddCollaborationMember))]
+    public async Task<IResult> AddCollaborationMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/v1/collaborations/{id}/members/{organisation}")] HttpRequest request,
+        string id,
+        string organisation,
+        CancellationToken cancellationToken)
+    {
+        var caller = await keys.CallerAsync(request, cancellationToken);
+        if (caller is Caller.AnonymousCaller)
+        {
+            return HubResults.Problem(Problem.Unauthorized("Authentication failed: send a member's source key or the admin key as Authorization: Bearer."));
+        }
+
+        if (!organisations.TryResolve(organisation, out var member))
+        {
+            return HubResults.Problem(Problem.Invalid([new InvalidParameter("organisation", "Not a known organisation: a kommunkod (4 digits), a municipality's name or an organisationsnummer (NNNNNN-NNNN).", Ids.Echo(organisation))]));
+        }
+
+        var (outcome, refused) = await collaborations.AddMemberAsync(id, caller, member, cancellationToken);
+        if (refused is not null)
+        {
+            return HubResults.Problem(refused);
+        }
+
+        if (outcome is AdminOutcome<Collaboration>.Created)
+        {
+            await audit.RecordAsync(caller, "collaboration.member.added", id, member, cancellationToken);
+        }
+
+        return HubResults.Outcome(outcome, "No collaboration with that id.");
+    }
+
+    /// <summary>
     /// <c>DELETE /api/v1/collaborations/{id}/members/{organisation}</c>: that organisation's own source key, or the admin
     /// key. 204; 401; 403 for anyone else; 404; 409 for the owner (hand over first).
     /// </summary>

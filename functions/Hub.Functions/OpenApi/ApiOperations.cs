@@ -502,6 +502,22 @@ public static class ApiOperations
                 Refusal(Problem.Invalid([new InvalidParameter("form", "Must be one of: " + string.Join(", ", Collaboration.Forms) + ".", "klubb")]), "Validation failed: invalid-parameters names every failing field at once.", "Valideringen misslyckades: invalid-parameters räknar upp varje felaktigt fält på en gång."),
             ]),
         new(
+            nameof(CollaborationFunctions.AddCollaborationMember),
+            "collaborations",
+            new("Add a member", "Lägg till en medlem"),
+            new("A member's source (or the admin) adds an organisation to the collaboration's members, as an update naming it as a participant would; at most 400 members. Answers the collaboration with its members.", "En medlems källsystem (eller administratören) lägger till en organisation bland samverkans medlemmar, som en uppdatering som anger den som deltagare skulle göra; högst 400 medlemmar. Svarar med samverkan och dess medlemmar."),
+            [SourceKey, AdminKey],
+            [CollaborationId, Path("organisation", "The organisation to add: kommunkod, municipality name or organisationsnummer.", "Organisationen som läggs till: kommunkod, kommunnamn eller organisationsnummer.", "0127")],
+            null,
+            [
+                Answer(201, "Added.", "Tillagd.", ApiSamples.Collaboration),
+                Answer(200, "A member already: nothing changed.", "Redan medlem: inget ändrat.", ApiSamples.Collaboration),
+                Refusal(Problem.Unauthorized("Authentication failed: send a member's source key or the admin key as Authorization: Bearer."), "Neither a source key nor the admin key.", "Varken en källsystemsnyckel eller administratörsnyckeln."),
+                Refusal(Problem.Forbidden("Only a source whose organisation is a member of this collaboration may speak for it.", [new InvalidParameter("collaboration", "The sender's organisation is not a member of this collaboration.", CollaborationId.Example)]), "Not a member's source.", "Inte en medlems källsystem."),
+                Refusal(Problem.NotFound("No collaboration with that id."), "No such collaboration.", "Ingen sådan samverkan."),
+                Refusal(Problem.Invalid([new InvalidParameter("organisation", "Not a known organisation: a kommunkod (4 digits), a municipality's name or an organisationsnummer (NNNNNN-NNNN).", "9999")]), "Not a known organisation, or the collaboration has 400 members.", "Ingen känd organisation, eller samverkan har 400 medlemmar."),
+            ]),
+        new(
             nameof(CollaborationFunctions.RemoveCollaborationMember),
             "collaborations",
             new("Remove a member", "Ta bort en medlem"),
@@ -520,7 +536,7 @@ public static class ApiOperations
             nameof(AuditFunctions.ListAudit),
             "administration",
             new("Read the audit log", "Läs granskningsloggen"),
-            new("Every administrative act (sources and partners registered or changed, credentials rotated or revoked, replays, digests sent, collaborations changed, members removed): who by key id, never the key, what and when; newest first, paged by cursor. Admin key.", "Varje administrativ handling (källsystem och mottagare registrerade eller ändrade, uppgifter bytta eller återkallade, omsändningar, sammanställningar skickade, samverkningar ändrade, medlemmar borttagna): vem med nyckelns id, aldrig nyckeln, vad och när; nyast först, sidindelad med markör. Administratörsnyckeln."),
+            new("Every administrative act (sources and partners registered or changed, credentials rotated or revoked, replays, digests sent, collaborations changed, members added or removed): who by key id, never the key, what and when; newest first, paged by cursor. Admin key.", "Varje administrativ handling (källsystem och mottagare registrerade eller ändrade, uppgifter bytta eller återkallade, omsändningar, sammanställningar skickade, samverkningar ändrade, medlemmar tillagda eller borttagna): vem med nyckelns id, aldrig nyckeln, vad och när; nyast först, sidindelad med markör. Administratörsnyckeln."),
             [AdminKey],
             [
                 new("from", ParameterLocation.Query, new("Start of the range, RFC 3339 (30 days ago when absent).", "Intervallets början, RFC 3339 (för 30 dagar sedan när den saknas)."), Rfc3339, "2026-03-01T00:00:00Z"),

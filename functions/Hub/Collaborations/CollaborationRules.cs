@@ -3,7 +3,7 @@ namespace Mellanrum.Hub.Collaborations;
 /// <summary>
 /// Who may speak for a collaboration (the contract's table), as pure decisions: null when allowed, else the problem to
 /// answer. Only a source whose organisation is a member may post to it, name further participants (who become
-/// members) or change it; the owner alone (or the admin) hands it over or makes it public or not; a member leaves by
+/// members), add members or change it; the owner alone (or the admin) hands it over or makes it public or not; a member leaves by
 /// its own source, or the admin removes it; the owner hands over before leaving.
 /// </summary>
 public static class CollaborationRules
@@ -53,6 +53,19 @@ public static class CollaborationRules
         }
 
         return null;
+    }
+
+    /// <summary>Adding <paramref name="organisation"/> to the members: a member's source or the admin, up to the limit.</summary>
+    public static Problem? MayAdd(Collaboration existing, Caller caller, string organisation)
+    {
+        if (!caller.IsAdmin && (caller.Organisation is not { } own || !existing.IsMember(own)))
+        {
+            return NotAMember(existing.Id);
+        }
+
+        return !existing.IsMember(organisation) && existing.Members.Count >= Collaboration.MaxMembers
+            ? Problem.Invalid([new InvalidParameter("organisation", $"A collaboration has at most {Collaboration.MaxMembers} members; it has {existing.Members.Count}.", Ids.Echo(organisation))])
+            : null;
     }
 
     /// <summary>Removing <paramref name="organisation"/> from the members.</summary>

@@ -274,6 +274,40 @@ public sealed class CollaborationStore(
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// <c>PUT /api/v1/collaborations/{id}/members/{organisation}</c>: a member's source or the admin adds a member (created),
+    /// or finds it one already (updated, nothing written); the row, the member's row and its membership as an update's
+    /// participants would be written.
+    /// </summary>
+    public async Task<(AdminOutcome<Collaboration> Outcome, Problem? Refused)> AddMemberAsync(string id, Caller caller, string organisation, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubStorage.CollaborationsTable, cancellationToken);
+        return await TableConcurrency.RetryOnConflictAsync<(AdminOutcome<Collaboration> Outcome, Problem? Refused)>(async () =>
+        {
+            var state = await ReadAsync(id, cancellationToken);
+            if (state.Collaboration is not { } existing)
+            {
+                return (new AdminOutcome<Collaboration>.NotFound(), null);
+            }
+
+            if (CollaborationRules.MayAdd(existing, caller, organisation) is { } refused)
+            {
+                return (new AdminOutcome<Collaboration>.NotFound(), refused);
+            }
+
+            if (existing.IsMember(organisation))
+            {
+                return (new AdminOutcome<Collaboration>.Updated(existing), null);
+            }
+
+            var joining = new Member(organisation, time.GetUtcNow());
+            var added = existing with { Members = [.. existing.Members.Append(joining).OrderBy(m => m.Organisation, StringComparer.Ordinal)] };
+            await WriteAsync(table, added, state.Row, state.Row!.GetInt64("LastSequence") ?? 0, [joining], cancellationToken);
+            logger.LogInformation("Added a member to collaboration {CollaborationId}", id);
+            return (new AdminOutcome<Collaboration>.Created(added), null);
+        }, cancellationToken);
+    }
+
     /// <summary><c>DELETE /api/v1/collaborations/{id}/members/{organisation}</c>: the member's own source or the admin.</summary>
     public async Task<Problem?> RemoveMemberAsync(string id, Caller caller, string organisation, CancellationToken cancellationToken)
     {

@@ -305,6 +305,98 @@ public sealed class CollaborationTests(LocalHubFixture hub) : IClassFixture<Loca
     }
 
     [Fact]
+    public async Task AddMember_ByAMembersSource_TheNewMemberSpeaksForIt_AndItsPartnerGetsTheNextUpdate()
+    {
+        var nacka = await hub.RegisterSourceAsync("nacka-add", "0182");
+        var haninge = await hub.RegisterSourceAsync("haninge-add", "0136");
+        var tyreso = await hub.RegisterSourceAsync("tyreso-add", "0138");
+        var vasby = await hub.RegisterSourceAsync("vasby-add", "0114");
+        await RegisterQueuePartnerAsync("tyreso-add", "0138");
+        using (var created = await PostAsync(nacka, Update("ADD-1", "lagg-till-samverkan", "Start", ["0136"])))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        }
+
+        // Before it is a member, Tyresö's source does not speak for it.
+        using (var early = await PostAsync(tyreso, Update("ADD-T0", "lagg-till-samverkan", "För tidigt", ["0138"], "2026-03-20T09:00:00+01:00")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, early.StatusCode);
+        }
+
+        // Only a member's source (or the admin) adds; the organisation must be known.
+        using (var anonymous = await MemberAsync(HttpMethod.Put, "lagg-till-samverkan", "0138", null))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var stranger = await MemberAsync(HttpMethod.Put, "lagg-till-samverkan", "0114", vasby.Key))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
+            Assert.Equal("collaboration", (await stranger.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("invalid-parameters")[0].GetProperty("property").GetString());
+        }
+
+        using (var unknown = await MemberAsync(HttpMethod.Put, "lagg-till-samverkan", "9999", haninge.Key))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+            Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("organisation", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("invalid-parameters")[0].GetProperty("property").GetString());
+        }
+
+        using (var missing = await MemberAsync(HttpMethod.Put, "finns-inte-samverkan", "0138", LocalHubFixture.AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        // Haninge, a member, adds Tyresö by name; a second time changes nothing.
+        using (var added = await MemberAsync(HttpMethod.Put, "lagg-till-samverkan", "Tyresö", haninge.Key))
+        {
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+            Assert.Equal(["0136", "0138", "0182"], Members(await added.Content.ReadFromJsonAsync<JsonElement>()));
+        }
+
+        using (var again = await MemberAsync(HttpMethod.Put, "lagg-till-samverkan", "0138", LocalHubFixture.AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        Assert.Equal(["0136", "0138", "0182"], Members(await CollaborationAsync("lagg-till-samverkan")));
+
+        // Tyresö now speaks for it, and its partner gets Nacka's next update, which does not name Tyresö.
+        using (var own = await PostAsync(tyreso, Update("ADD-T1", "lagg-till-samverkan", "Tyresö med", ["0138"], "2026-03-21T09:00:00+01:00")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, own.StatusCode);
+        }
+
+        using var next = await PostAsync(nacka, Update("ADD-2", "lagg-till-samverkan", "Nästa steg", ["0136"], "2026-03-22T09:00:00+01:00"));
+        Assert.Equal(HttpStatusCode.Accepted, next.StatusCode);
+        var nextId = (await next.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await LocalHubFixture.EventuallyAsync(async () => (await QueuedIdsAsync("partner-tyreso-add", "lagg-till-samverkan")).Contains(nextId) ? "delivered" : null, what: "Nacka's next update at Tyresö");
+    }
+
+    [Fact]
+    public async Task ListByQ_AnyInflectedFormOfAWordFindsTheOthers_OtherWordsDoNot()
+    {
+        var nacka = await hub.RegisterSourceAsync("nacka-sok", "0182");
+        using (var created = await PostAsync(nacka, Update("SOK-1", "sok-reningsverk", "Start", ["0136"], collaborationName: "Gemensamma reningsverket i Kråkvik")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        }
+
+        async Task<string[]> FoundAsync(string q)
+        {
+            using var response = await hub.Client.GetAsync($"/api/v1/collaborations?q={Uri.EscapeDataString(q)}&limit=100");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
+        }
+
+        Assert.Contains("sok-reningsverk", await FoundAsync("reningsverk"));
+        Assert.Contains("sok-reningsverk", await FoundAsync("Reningsverkens Kråkvik"));
+        Assert.Contains("sok-reningsverk", await FoundAsync("kråkvik"));
+        Assert.DoesNotContain("sok-reningsverk", await FoundAsync("reningsverk avlopp"));
+        Assert.DoesNotContain("sok-reningsverk", await FoundAsync("vatten"));
+    }
+
+    [Fact]
     public async Task Paging_ThousandCollaborationsByCursor_ReturnsEachExactlyOnce_EvenWhenActivityMovesMeanwhile()
     {
         var store = hub.App.Services.GetRequiredService<CollaborationStore>();
@@ -387,10 +479,16 @@ public sealed class CollaborationTests(LocalHubFixture hub) : IClassFixture<Loca
         return await hub.Client.SendAsync(request);
     }
 
-    private async Task<HttpResponseMessage> DeleteMemberAsync(string id, string organisation, string key)
+    private Task<HttpResponseMessage> DeleteMemberAsync(string id, string organisation, string key) => MemberAsync(HttpMethod.Delete, id, organisation, key);
+
+    private async Task<HttpResponseMessage> MemberAsync(HttpMethod method, string id, string organisation, string? key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/collaborations/{id}/members/{organisation}");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var request = new HttpRequestMessage(method, $"/api/v1/collaborations/{id}/members/{organisation}");
+        if (key is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
         return await hub.Client.SendAsync(request);
     }
 
