@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -23,6 +21,7 @@ namespace Mellanrum.Hub.IntegrationTests.Digest;
 public sealed class DigestKillTests
 {
     private const string AdminKey = "digest-kill-admin-key-0123456789abcdef";
+    private static readonly Dictionary<string, string?> Settings = new() { ["Hub:AdminKey"] = AdminKey };
 
     [Fact]
     public async Task SendDigests_WorkerKilledMidRun_ARestartedWorkerFinishesItAndNobodyGetsTwo()
@@ -38,12 +37,15 @@ public sealed class DigestKillTests
             "--urls", $"http://127.0.0.1:{http}", $"--Local:DataFolder={data}", $"--AzureWebJobsStorage={azurite.ConnectionString}",
             "--Hub:Smtp:Host=127.0.0.1", $"--Hub:Smtp:Port={gate.Port}", "--Hub:Smtp:StartTls=false", "--Hub:Smtp:From=Mellanrum <digest@mellanrum.example>",
             "--Hub:Digest:CutoffGrace=00:00:01", "--Hub:Digest:PartnersPerJob=1", "--Hub:Ingest:RatePerSecond=0",
+            "--Local:QueueLease=00:01:00",
         ];
 
-        var hub = await HubProcess.StartAsync(Args(AzuriteProcess.FreePort()));
+        static HttpClient ClientOf(int port) => new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        var port = AzuriteProcess.FreePort();
+        var hub = await HubLocalProcess.StartAsync(Args(port), Settings);
+        var client = ClientOf(port);
         try
         {
-            var client = hub.Client;
             var source = await AdminAsync(client, HttpMethod.Put, "/api/v1/admin/sources/pitea-diarium", new { organisation = "2581", name = "Piteå diarium" });
             await AdminAsync(client, HttpMethod.Put, "/api/v1/admin/partners/lulea", new { organisation = "2580", digest = new { recipients = new[] { "kansli@lulea.example" } } });
             await AdminAsync(client, HttpMethod.Put, "/api/v1/admin/partners/boden", new { organisation = "2582", digest = new { recipients = new[] { "registrator@boden.example" } } });
@@ -60,12 +62,15 @@ public sealed class DigestKillTests
             hub.Kill();
             gate.Open();
             hub.Dispose();
-            hub = await HubProcess.StartAsync(Args(AzuriteProcess.FreePort()));
+            port = AzuriteProcess.FreePort();
+            hub = await HubLocalProcess.StartAsync(Args(port), Settings);
+            client.Dispose();
+            client = ClientOf(port);
 
-            // The killed job comes back when its message's visibility ends (Hub.Local takes a message for its visibility
-            // timeout plus five minutes).
+            // The killed job comes back when its message's lease ends: one minute here (Local:QueueLease; by default the
+            // visibility timeout plus five minutes, longer than any function runs).
             var done = await LocalHubFixture.EventuallyAsync(
-                async () => await ProgressAsync(hub.Client, location) is { } p && p.GetProperty("state").GetString() == "done" ? new Box(p) : null,
+                async () => await ProgressAsync(client, location) is { } p && p.GetProperty("state").GetString() == "done" ? new Box(p) : null,
                 TimeSpan.FromMinutes(8),
                 "the run to be finished by the restarted worker");
             var progress = done.Value;
@@ -75,9 +80,9 @@ public sealed class DigestKillTests
             Assert.Equal(["kansli@lulea.example", "registrator@boden.example"], Recipients(smtp).Order());
 
             // Sent once more: nobody gets a second email.
-            var again = await SendAsync(hub.Client, month);
+            var again = await SendAsync(client, month);
             var second = await LocalHubFixture.EventuallyAsync(
-                async () => await ProgressAsync(hub.Client, again) is { } p && p.GetProperty("state").GetString() == "done" && p.GetProperty("skipped").GetInt32() == 2 ? new Box(p) : null,
+                async () => await ProgressAsync(client, again) is { } p && p.GetProperty("state").GetString() == "done" && p.GetProperty("skipped").GetInt32() == 2 ? new Box(p) : null,
                 TimeSpan.FromSeconds(90),
                 "the second run");
             Assert.Equal(0, second.Value.GetProperty("sent").GetInt32());
@@ -86,6 +91,7 @@ public sealed class DigestKillTests
         }
         finally
         {
+            client.Dispose();
             hub.Dispose();
             Directory.Delete(data, recursive: true);
         }
@@ -241,86 +247,6 @@ public sealed class DigestKillTests
             _stop.Cancel();
             _listener.Stop();
             _stop.Dispose();
-        }
-    }
-
-    /// <summary>Hub.Local as its own process, as <c>dotnet run</c> starts it; ready once its banner is printed.</summary>
-    private sealed class HubProcess : IDisposable
-    {
-        private readonly ConcurrentQueue<string> _output = new();
-
-        private HubProcess(Process process, Uri baseAddress)
-        {
-            Process = process;
-            Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        }
-
-        public Process Process { get; }
-
-        public HttpClient Client { get; }
-
-        public static async Task<HubProcess> StartAsync(string[] args)
-        {
-            var info = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = AzuriteProcess.FindRepositoryRoot(),
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            info.ArgumentList.Add(typeof(HubLocalHost).Assembly.Location);
-            foreach (var arg in args)
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            info.Environment.Remove("AzureWebJobsStorage");
-            info.Environment["Hub__AdminKey"] = AdminKey;
-            var hub = new HubProcess(Process.Start(info)!, new Uri(args[1]));
-            var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            hub.Process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is { } line)
-                {
-                    hub._output.Enqueue(line);
-                    if (line.StartsWith("Mellanrum hub listening on", StringComparison.Ordinal))
-                    {
-                        listening.TrySetResult();
-                    }
-                }
-            };
-            hub.Process.ErrorDataReceived += (_, e) => hub._output.Enqueue(e.Data ?? string.Empty);
-            hub.Process.BeginOutputReadLine();
-            hub.Process.BeginErrorReadLine();
-            try
-            {
-                await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
-            }
-            catch (TimeoutException e)
-            {
-                throw new TimeoutException("Hub.Local did not start:\n" + string.Join('\n', hub._output), e);
-            }
-
-            return hub;
-        }
-
-        /// <summary>SIGKILL: no shutdown, no message made visible again, nothing flushed.</summary>
-        public void Kill()
-        {
-            Process.Kill(entireProcessTree: false);
-            Process.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            Client.Dispose();
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-                Process.WaitForExit();
-            }
-
-            Process.Dispose();
         }
     }
 }

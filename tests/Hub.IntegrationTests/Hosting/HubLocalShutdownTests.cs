@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -19,6 +18,7 @@ namespace Mellanrum.Hub.IntegrationTests.Hosting;
 public sealed class HubLocalShutdownTests
 {
     private const string AdminKey = "shutdown-admin-key-0123456789abcdef";
+    private static readonly Dictionary<string, string?> Settings = new() { ["Hub:AdminKey"] = AdminKey };
 
     [Fact]
     public async Task Sigterm_WhileAFanoutWaitsAndAWebhookHangs_ExitsWithinTenSeconds_AndARestartFinishesBoth()
@@ -33,7 +33,7 @@ public sealed class HubLocalShutdownTests
             $"--Hub:Fanout:OrderingPatience={patience}", "--Hub:Ingest:RatePerSecond=0",
         ];
         var storage = AzuriteProcess.ConnectionStringFor(blob, queue, table);
-        var hub = await HubProcess.StartAsync(Args("00:05:00"));
+        var hub = await HubLocalProcess.StartAsync(Args("00:05:00"), Settings);
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
@@ -72,7 +72,7 @@ public sealed class HubLocalShutdownTests
             hookReceiver.ReleaseHanging();
             var before = hub.Output;
             hub.Dispose();
-            hub = await HubProcess.StartAsync(Args("00:00:01"));
+            hub = await HubLocalProcess.StartAsync(Args("00:00:01"), Settings);
             try
             {
                 await LocalHubFixture.EventuallyAsync(() => Task.FromResult<object?>(hookReceiver.Received.Any(r => r.WebhookId == hooked && r.Status == 200 && r.SignatureValid) ? "delivered" : null), TimeSpan.FromSeconds(30), "the webhook after the restart");
@@ -113,71 +113,5 @@ public sealed class HubLocalShutdownTests
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, answer.ToString());
         return answer.GetProperty("id").GetString()!;
-    }
-
-    /// <summary>Hub.Local as its own process, as <c>dotnet run</c> starts it; ready once its banner is printed.</summary>
-    private sealed class HubProcess : IDisposable
-    {
-        private readonly ConcurrentQueue<string> _output = new();
-
-        private HubProcess(Process process) => Process = process;
-
-        public Process Process { get; }
-
-        public string Output => string.Join('\n', _output.TakeLast(40));
-
-        public static async Task<HubProcess> StartAsync(string[] args)
-        {
-            var info = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = AzuriteProcess.FindRepositoryRoot(),
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            info.ArgumentList.Add(typeof(HubLocalHost).Assembly.Location);
-            foreach (var arg in args)
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            info.Environment.Remove("AzureWebJobsStorage");
-            info.Environment["Hub__AdminKey"] = AdminKey;
-            var hub = new HubProcess(Process.Start(info)!);
-            var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            hub.Process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is { } line)
-                {
-                    hub._output.Enqueue(line);
-                    if (line.StartsWith("Mellanrum hub listening on", StringComparison.Ordinal))
-                    {
-                        listening.TrySetResult();
-                    }
-                }
-            };
-            hub.Process.ErrorDataReceived += (_, e) => hub._output.Enqueue(e.Data ?? string.Empty);
-            hub.Process.BeginOutputReadLine();
-            hub.Process.BeginErrorReadLine();
-            await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
-            return hub;
-        }
-
-        public void Signal(string signal)
-        {
-            using var kill = Process.Start("kill", [$"-{signal}", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-                Process.WaitForExit();
-            }
-
-            Process.Dispose();
-        }
     }
 }

@@ -57,6 +57,19 @@ public sealed class SoakTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public async Task StorageOutage_AzuriteOnDiskStoppedThreeTimesMidRunAndStartedAgain_EachAcceptedUpdateStoredOnce_EveryPartnerChannelHoldsEach()
+    {
+        var options = Options(new SoakOptions { Updates = 120, Collaborations = 12, Patience = TimeSpan.FromMinutes(6) });
+        var result = await KillRun.StorageOutageAsync(options, outages: 3, outage: TimeSpan.FromSeconds(3), output.WriteLine);
+        output.WriteLine(result.Report());
+
+        Assert.Equal(3, result.Events.Count);
+        // While the storage account is gone, posts are answered 503 with Retry-After (or fail in transport) and the
+        // source tries again; what was answered 2xx before is kept, stored once and delivered everywhere it routes.
+        AssertNothingLost(options, result);
+    }
+
     private static void AssertNothingLost(SoakOptions options, SoakResult result)
     {
         // Answered: the source got a 2xx for every update (retrying a 5xx or a refused connection as a source does).
