@@ -102,6 +102,11 @@ public sealed class DeliveryWorker(
         switch (status)
         {
             case DeliveryLog.Delivered:
+                if (!message.Replay)
+                {
+                    HubMetrics.Delivered(channel, time.GetUtcNow() - stored.Update.ReceivedAt);
+                }
+
                 return true;
             case DeliveryLog.Retrying:
                 var deliveries = await storage.QueueAsync(HubStorage.DeliveriesQueue, cancellationToken);

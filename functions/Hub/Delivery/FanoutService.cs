@@ -110,6 +110,7 @@ public sealed class FanoutService(
                 {
                     case DeliveryLog.Delivered:
                         settled.Add(x.Target.Token);
+                        HubMetrics.Delivered(x.Channel.Type, time.GetUtcNow() - update.ReceivedAt);
                         break;
                     case DeliveryLog.Retrying:
                         toQueue.Add((x, 2, schedule.WaitAfter(1)));
@@ -151,7 +152,8 @@ public sealed class FanoutService(
                         webhook ? null : q.Owed.Channel.Type,
                         update.Collaboration,
                         sequence,
-                        previous.GetValueOrDefault((q.Owed.Partner.Id, q.Owed.Channel.Type)))
+                        previous.GetValueOrDefault((q.Owed.Partner.Id, q.Owed.Channel.Type)),
+                        ReceivedAt: update.ReceivedAt)
                         .With(outbound.Trace);
                     return (q.Owed, Delivery: delivery, Outcome: await EnqueueAsync(delivery, q.Delay, cancellationToken));
                 }));
@@ -188,7 +190,8 @@ public sealed class FanoutService(
         }
 
         // Every channel is settled (delivered, dead-lettered, or handed to deliveries for its later attempts): the lag
-        // from receipt, once per update (a fanout message that comes again finds it done and records nothing).
+        // from receipt, once per update (a fanout message that comes again finds it done and records nothing). A
+        // delivery that the deliveries queue carries on records its own lag when it is delivered (hub.delivery.lag).
         HubMetrics.FannedOut(time.GetUtcNow() - update.ReceivedAt);
         span?.SetTag(HubTracing.CountTag, recipients.Count);
 

@@ -13,7 +13,8 @@ namespace Mellanrum.Hub.Delivery;
 /// delivery of <paramref name="Previous"/> was delivered or dead-lettered (<see cref="DeliveryOrder"/>); null or 0
 /// means nothing to wait for. A <paramref name="Replay"/> waits for nothing and moves no chain. <paramref name="TraceParent"/>
 /// and <paramref name="TraceState"/> are the W3C trace context of the update's trace (or the replay's), which the
-/// delivery continues and hands to the partner.
+/// delivery continues and hands to the partner. <paramref name="ReceivedAt"/> is when the hub received the update (not
+/// for a replay), for the lag from receipt to delivery (<c>hub.delivery.lag</c>).
 /// </summary>
 public sealed record WebhookDeliveryMessage(
     string PartnerId,
@@ -28,7 +29,8 @@ public sealed record WebhookDeliveryMessage(
     long? Previous = null,
     bool Replay = false,
     [property: JsonPropertyName(CarriedTrace.ParentHeader)] string? TraceParent = null,
-    [property: JsonPropertyName(CarriedTrace.StateHeader)] string? TraceState = null)
+    [property: JsonPropertyName(CarriedTrace.StateHeader)] string? TraceState = null,
+    DateTimeOffset? ReceivedAt = null)
 {
     /// <summary>The carried trace context (empty when the message has none, or none valid).</summary>
     [JsonIgnore]

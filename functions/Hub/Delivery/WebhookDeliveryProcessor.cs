@@ -61,6 +61,10 @@ public sealed class WebhookDeliveryProcessor(
             _ => DeliveryLog.DeadLettered,
         };
         await log.RecordAsync([new DeliveryAttempt(partner.Id, message.UpdateId, PartnerChannel.Webhook, message.Attempt, status, result.StatusCode, result.Latency.TotalMilliseconds, result.Reason, now)], cancellationToken);
+        if (status == DeliveryLog.Delivered && !message.Replay && message.ReceivedAt is { } receivedAt)
+        {
+            HubMetrics.Delivered(PartnerChannel.Webhook, time.GetUtcNow() - receivedAt);
+        }
 
         switch (decision.Step)
         {

@@ -27,6 +27,9 @@ public static class HubMetrics
     private static readonly Lock Gate = new();
     private static Func<long?>[] _rejectionCounts = [];
 
+    // Before the instruments too: both lags share these buckets.
+    private static readonly double[] LagBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
+
     public static readonly Meter Meter = new(MeterName, "1.0");
 
     public static readonly Meter Diagnostics = new(DiagnosticsMeterName, "1.0");
@@ -49,8 +52,12 @@ public static class HubMetrics
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] });
 
     public static readonly Histogram<double> FanoutLag = Meter.CreateHistogram(
-        "hub.fanout.lag", "s", "From the update's receipt to the moment its last channel is done (delivered or dead-lettered), recorded once per update.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
+        "hub.fanout.lag", "s", "From the update's receipt to the end of its fan-out: every channel delivered, dead-lettered or (a webhook, a retry) handed to the deliveries queue; recorded once per update.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
+
+    public static readonly Histogram<double> DeliveryLag = Meter.CreateHistogram(
+        "hub.delivery.lag", "s", "From the update's receipt to its delivery on one partner channel, webhooks and retries included; a replay is not counted.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
 
     public static readonly Counter<long> Deliveries = Meter.CreateCounter<long>(
         "hub.deliveries", "{delivery}", "One attempt's outcome on one partner channel.");
@@ -75,6 +82,7 @@ public static class HubMetrics
         [UpdatesRejected.Name] = [SourceKey, ReasonKey],
         [IngestDuration.Name] = [SourceKey],
         [FanoutLag.Name] = [],
+        [DeliveryLag.Name] = [ChannelKey],
         [Deliveries.Name] = [ChannelKey, OutcomeKey],
         [DeadLetters.Name] = [ChannelKey],
         [CircuitsOpen.Name] = [],
@@ -98,6 +106,10 @@ public static class HubMetrics
         IngestDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(SourceKey, sourceId));
 
     public static void FannedOut(TimeSpan sinceReceipt) => FanoutLag.Record(Math.Max(0, sinceReceipt.TotalSeconds));
+
+    /// <summary>An update delivered on a <paramref name="channel"/>, <paramref name="sinceReceipt"/> after the hub received it.</summary>
+    public static void Delivered(string channel, TimeSpan sinceReceipt) =>
+        DeliveryLag.Record(Math.Max(0, sinceReceipt.TotalSeconds), new KeyValuePair<string, object?>(ChannelKey, channel));
 
     /// <summary>One attempt on <paramref name="channel"/> (<c>servicebus</c>, <c>queue</c>, <c>webhook</c>) ending <c>delivered</c>, <c>retry</c> or <c>dead-letter</c>.</summary>
     public static void Delivery(string channel, string outcome) =>

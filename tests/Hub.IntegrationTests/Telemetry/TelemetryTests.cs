@@ -206,6 +206,7 @@ public sealed class TelemetryTests(TelemetryHubFixture hub, ITestOutputHelper ou
             var now = hub.MetricsNow();
             long Grown(string name, params (string Key, string Value)[] tags) => Value(now, name, tags) - Value(before, name, tags);
             return Task.FromResult(Grown("hub.deliveries", ("hub.channel", "webhook"), ("hub.outcome", "delivered")) >= 2
+                && Grown("hub.delivery.lag", ("hub.channel", "webhook")) >= 2
                 && Grown("hub.dead_letters", ("hub.channel", "webhook")) >= 2 ? now : null);
         }, what: "two webhooks delivered and two dead-lettered, counted");
         long Delta(string name, params (string Key, string Value)[] tags) => Value(after, name, tags) - Value(before, name, tags);
@@ -221,6 +222,8 @@ public sealed class TelemetryTests(TelemetryHubFixture hub, ITestOutputHelper ou
         foreach (var channel in new[] { "servicebus", "queue", "webhook" })
         {
             Assert.Equal(2, Delta("hub.deliveries", ("hub.channel", channel), ("hub.outcome", "delivered")));
+            // Each delivery's lag from receipt, the webhooks' when the deliveries queue delivered them.
+            Assert.Equal(2, Delta("hub.delivery.lag", ("hub.channel", channel)));
         }
 
         // Both updates are dead letters; an attempt is made for the first (410), and for the second only while the first is

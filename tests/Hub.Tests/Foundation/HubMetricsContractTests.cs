@@ -86,6 +86,7 @@ public sealed class HubMetricsContractTests
             }
 
             HubMetrics.DeadLetter(channel);
+            HubMetrics.Delivered(channel, TimeSpan.FromSeconds(3));
         }
 
         HubMetrics.CircuitOpened();
