@@ -35,6 +35,7 @@ public sealed class CollaborationStore(
     public const int Version = 2;
     private const string MemberPrefix = "m-";
     private const string ClaimPrefix = "s-";
+    private const string ClaimRestColumn = "Members";
     private const int MaxTransaction = 100;
 
     public async Task<Collaboration?> GetAsync(string id, CancellationToken cancellationToken) =>
@@ -164,6 +165,7 @@ public sealed class CollaborationStore(
         {
             if (!justStored && await table.FindAsync<TableEntity>(update.Collaboration, claimKey, cancellationToken) is { } claim)
             {
+                await CompleteAsync(table, update, claim, cancellationToken);
                 return new RecordOutcome(claim.GetInt64("Sequence") ?? 0);
             }
 
@@ -343,22 +345,57 @@ public sealed class CollaborationStore(
     }
 
     /// <summary>
+    /// A recording found again by its claim (the first was cut off after its transaction, or ran beside this one): the
+    /// members its transaction could not hold, and the memberships of those it names, written once more (idempotent).
+    /// </summary>
+    private async Task CompleteAsync(TableClient table, NormalisedUpdate update, TableEntity claim, CancellationToken cancellationToken)
+    {
+        var rest = claim.GetString(ClaimRestColumn) is { Length: > 0 } json ? JsonSerializer.Deserialize<Member[]>(json, HubJson.Options) ?? [] : [];
+        foreach (var chunk in rest.Chunk(MaxTransaction))
+        {
+            await table.SubmitTransactionAsync(chunk.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToMemberRow(update.Collaboration, m))), cancellationToken);
+        }
+
+        if (await GetAsync(update.Collaboration, cancellationToken) is { } collaboration)
+        {
+            var memberships = await storage.TableAsync(HubStorage.MembershipsTable, cancellationToken);
+            await Task.WhenAll(collaboration.Members.Where(m => update.Participants.Contains(m.Organisation)).Select(m =>
+                memberships.UpsertEntityAsync(new TableEntity(m.Organisation, collaboration.Id) { ["Since"] = m.Since }, TableUpdateMode.Replace, cancellationToken)));
+        }
+    }
+
+    /// <summary>
     /// Writes the collaboration's row (an insert, or a replace under the ETag it was read with) and the rows of the
-    /// members who join, in one transaction when they fit one (100 entities), else the members first (idempotent) and
-    /// the row last; then its index row and the new members' memberships. <paramref name="claim"/>: the recorded update's
-    /// claim, inserted with the row (a second insert of it fails the transaction as a conflict).
+    /// members who join, in one transaction when they fit one (100 entities); then its index row and the new members'
+    /// memberships. When they do not fit: a recorded update's <paramref name="claim"/> goes with the row and as many
+    /// members as fit (so the member limit holds under concurrency: a transaction that loses the ETag race writes no
+    /// member), and the rest, listed on the claim, after it; without a claim (a carry-over) the members go first
+    /// (idempotent) and the row last, so that a crash leaves no row without its members. The claim is inserted (a
+    /// second insert of it fails the transaction as a conflict).
     /// </summary>
     private async Task WriteAsync(TableClient table, Collaboration collaboration, TableEntity? read, long sequence, IReadOnlyList<Member> joining, CancellationToken cancellationToken, TableEntity? claim = null)
     {
         var row = ToRow(collaboration, read, sequence);
-        TableTransactionAction[] rowActions = [
-            read is null ? new TableTransactionAction(TableTransactionActionType.Add, row) : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, read.ETag),
-            .. claim is null ? [] : new[] { new TableTransactionAction(TableTransactionActionType.Add, claim) },
-        ];
+        var rowAction = read is null ? new TableTransactionAction(TableTransactionActionType.Add, row) : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, read.ETag);
         var memberActions = joining.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToMemberRow(collaboration.Id, m))).ToList();
-        if (memberActions.Count + rowActions.Length <= MaxTransaction)
+        if (claim is not null)
         {
-            await table.SubmitTransactionAsync([.. rowActions, .. memberActions], cancellationToken);
+            var fit = MaxTransaction - 2;
+            var rest = joining.Skip(fit).ToArray();
+            if (rest.Length > 0)
+            {
+                claim[ClaimRestColumn] = JsonSerializer.Serialize(rest, HubJson.Options);
+            }
+
+            await table.SubmitTransactionAsync([rowAction, new TableTransactionAction(TableTransactionActionType.Add, claim), .. memberActions.Take(fit)], cancellationToken);
+            foreach (var chunk in memberActions.Skip(fit).Chunk(MaxTransaction))
+            {
+                await table.SubmitTransactionAsync(chunk, cancellationToken);
+            }
+        }
+        else if (memberActions.Count < MaxTransaction)
+        {
+            await table.SubmitTransactionAsync([rowAction, .. memberActions], cancellationToken);
         }
         else
         {
@@ -367,7 +404,7 @@ public sealed class CollaborationStore(
                 await table.SubmitTransactionAsync(chunk, cancellationToken);
             }
 
-            await table.SubmitTransactionAsync(rowActions, cancellationToken);
+            await table.SubmitTransactionAsync([rowAction], cancellationToken);
         }
 
         var memberships = await storage.TableAsync(HubStorage.MembershipsTable, cancellationToken);

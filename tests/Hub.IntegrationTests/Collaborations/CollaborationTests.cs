@@ -397,6 +397,36 @@ public sealed class CollaborationTests(LocalHubFixture hub) : IClassFixture<Loca
     }
 
     [Fact]
+    public async Task TwoUpdatesRacingPastTheMemberLimit_OneIsRecorded_TheOtherRefused_NoStrayMembers()
+    {
+        var store = hub.App.Services.GetRequiredService<CollaborationStore>();
+        NormalisedUpdate Naming(int from, int count) => NormalisedUpdate.Create(Ids.NewId(), "nacka-limit", "0182",
+            new CanonicalUpdate(null, "gransen-400", "status-report", "Fler medlemmar", null, "active", "digitalisering", [.. Enumerable.Range(from, count).Select(Organisationsnummer)], DateTimeOffset.Parse("2026-03-19T09:00:00+01:00"), [], []),
+            DateTimeOffset.UtcNow);
+
+        // 300 members: Nacka and 299 others, 99 at a time as the largest updates name them.
+        foreach (var (from, count) in new[] { (0, 99), (99, 99), (198, 99), (297, 2) })
+        {
+            Assert.Null((await store.RecordAsync(Naming(from, count), null, CancellationToken.None, justStored: true)).Refused);
+        }
+
+        Assert.Equal(300, (await store.GetAsync("gransen-400", CancellationToken.None))!.Members.Count);
+
+        // Two updates read the same state and each names 99 new members: either alone fits (399), both would make 498.
+        var known = await store.ReadAsync("gransen-400", CancellationToken.None);
+        var outcomes = await Task.WhenAll(
+            store.RecordAsync(Naming(1000, 99), known, CancellationToken.None, justStored: true),
+            store.RecordAsync(Naming(2000, 99), known, CancellationToken.None, justStored: true));
+
+        Assert.Single(outcomes, o => o.Refused is null);
+        var refused = Assert.Single(outcomes, o => o.Refused is not null).Refused!;
+        Assert.Equal(422, refused.Status);
+        Assert.Equal("participants", Assert.Single(refused.InvalidParameters).Property);
+        var collaboration = await CollaborationAsync("gransen-400");
+        Assert.Equal(399, collaboration.GetProperty("members").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Paging_ThousandCollaborationsByCursor_ReturnsEachExactlyOnce_EvenWhenActivityMovesMeanwhile()
     {
         var store = hub.App.Services.GetRequiredService<CollaborationStore>();
