@@ -137,6 +137,10 @@ public sealed class HostileCorpus(HostileWorld world, IReadOnlyList<HttpRoute> r
         return request;
     }
 
+    /// <summary>Whether a client sends <paramref name="function"/> a body: adding a member is the one PUT without one.</summary>
+    private static bool TakesBody(string function) =>
+        function != nameof(Mellanrum.Hub.Functions.Collaborations.CollaborationFunctions.AddCollaborationMember);
+
     private static HostileCase Case(string category, string name, string route, Func<HttpRequestMessage> request, Expect expect) =>
         new(category, name, route, new HostileSend.Client(request), expect);
 
@@ -632,7 +636,8 @@ public sealed class HostileCorpus(HostileWorld world, IReadOnlyList<HttpRoute> r
         foreach (var route in routes)
         {
             var method = new HttpMethod(route.Methods[0]);
-            var body = method == HttpMethod.Get || method == HttpMethod.Delete ? null : Utf8("{}");
+            // What a client of the route sends: a JSON body where the operation takes one (adding a member takes none).
+            var body = method == HttpMethod.Get || method == HttpMethod.Delete || !TakesBody(route.Function) ? null : Utf8("{}");
             foreach (var segment in route.Segments)
             {
                 foreach (var trick in SegmentTricks)
