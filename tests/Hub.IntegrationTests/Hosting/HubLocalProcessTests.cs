@@ -19,7 +19,14 @@ public sealed class HubLocalProcessTests
     public async Task HubLocal_StartsAzuriteItself_ServesASignedPost_AndCtrlCStopsEverything()
     {
         var data = Directory.CreateTempSubdirectory("mellanrum-local-").FullName;
-        var (http, blob, queue, table) = (AzuriteProcess.FreePort(), AzuriteProcess.FreePort(), AzuriteProcess.FreePort(), AzuriteProcess.FreePort());
+        // Four different free ports: the system may hand the same one out again once its listener closed.
+        var ports = new HashSet<int>();
+        while (ports.Count < 4)
+        {
+            ports.Add(AzuriteProcess.FreePort());
+        }
+
+        var (http, blob, queue, table) = (ports.ElementAt(0), ports.ElementAt(1), ports.ElementAt(2), ports.ElementAt(3));
         var dll = typeof(HubLocalHost).Assembly.Location;
         var info = new ProcessStartInfo("dotnet")
         {
@@ -59,7 +66,16 @@ public sealed class HubLocalProcessTests
         process.BeginErrorReadLine();
         try
         {
-            await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
+            // Its first start creates Azurite's folder and the key ring: on a busy two-core machine that can take a while.
+            try
+            {
+                await listening.Task.WaitAsync(TimeSpan.FromSeconds(180));
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException("Hub.Local printed no banner within 180 s:\n" + string.Join('\n', output), e);
+            }
+
             Assert.Contains(output, l => l.Contains("curl", StringComparison.Ordinal));
 
             // The storage connection string a partner's consumer uses: Azurite's real ports, not UseDevelopmentStorage=true.
