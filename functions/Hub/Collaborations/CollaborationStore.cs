@@ -351,17 +351,27 @@ public sealed class CollaborationStore(
     private async Task CompleteAsync(TableClient table, NormalisedUpdate update, TableEntity claim, CancellationToken cancellationToken)
     {
         var rest = claim.GetString(ClaimRestColumn) is { Length: > 0 } json ? JsonSerializer.Deserialize<Member[]>(json, HubJson.Options) ?? [] : [];
-        foreach (var chunk in rest.Chunk(MaxTransaction))
-        {
-            await table.SubmitTransactionAsync(chunk.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToMemberRow(update.Collaboration, m))), cancellationToken);
-        }
-
+        await WriteMemberRowsAsync(table, update.Collaboration, rest, cancellationToken);
         if (await GetAsync(update.Collaboration, cancellationToken) is { } collaboration)
         {
-            var memberships = await storage.TableAsync(HubStorage.MembershipsTable, cancellationToken);
-            await Task.WhenAll(collaboration.Members.Where(m => update.Participants.Contains(m.Organisation)).Select(m =>
-                memberships.UpsertEntityAsync(new TableEntity(m.Organisation, collaboration.Id) { ["Since"] = m.Since }, TableUpdateMode.Replace, cancellationToken)));
+            await WriteMembershipsAsync(collaboration.Id, collaboration.Members.Where(m => update.Participants.Contains(m.Organisation)), cancellationToken);
         }
+    }
+
+    /// <summary>Member rows, upserted (idempotent), a transaction's worth at a time.</summary>
+    private static async Task WriteMemberRowsAsync(TableClient table, string id, IEnumerable<Member> members, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in members.Chunk(MaxTransaction))
+        {
+            await table.SubmitTransactionAsync(chunk.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToMemberRow(id, m))), cancellationToken);
+        }
+    }
+
+    /// <summary>Each member's row in <c>Memberships</c> (PartitionKey = organisation), upserted (idempotent).</summary>
+    private async Task WriteMembershipsAsync(string id, IEnumerable<Member> members, CancellationToken cancellationToken)
+    {
+        var memberships = await storage.TableAsync(HubStorage.MembershipsTable, cancellationToken);
+        await Task.WhenAll(members.Select(m => memberships.UpsertEntityAsync(new TableEntity(m.Organisation, id) { ["Since"] = m.Since }, TableUpdateMode.Replace, cancellationToken)));
     }
 
     /// <summary>
@@ -388,10 +398,7 @@ public sealed class CollaborationStore(
             }
 
             await table.SubmitTransactionAsync([rowAction, new TableTransactionAction(TableTransactionActionType.Add, claim), .. memberActions.Take(fit)], cancellationToken);
-            foreach (var chunk in memberActions.Skip(fit).Chunk(MaxTransaction))
-            {
-                await table.SubmitTransactionAsync(chunk, cancellationToken);
-            }
+            await WriteMemberRowsAsync(table, collaboration.Id, rest, cancellationToken);
         }
         else if (memberActions.Count < MaxTransaction)
         {
@@ -399,18 +406,13 @@ public sealed class CollaborationStore(
         }
         else
         {
-            foreach (var chunk in memberActions.Chunk(MaxTransaction))
-            {
-                await table.SubmitTransactionAsync(chunk, cancellationToken);
-            }
-
+            await WriteMemberRowsAsync(table, collaboration.Id, joining, cancellationToken);
             await table.SubmitTransactionAsync([rowAction], cancellationToken);
         }
 
-        var memberships = await storage.TableAsync(HubStorage.MembershipsTable, cancellationToken);
         await Task.WhenAll(
             index.WriteAsync(collaboration, row.GetString("IndexKey"), read?.GetString("IndexKey"), cancellationToken),
-            Task.WhenAll(joining.Select(m => memberships.UpsertEntityAsync(new TableEntity(m.Organisation, collaboration.Id) { ["Since"] = m.Since }, TableUpdateMode.Replace, cancellationToken))));
+            WriteMembershipsAsync(collaboration.Id, joining, cancellationToken));
     }
 
     /// <summary>The collaboration's row; columns of the first version it does not replace (the fan-out's old mark) stay.</summary>
